@@ -189,9 +189,13 @@ class Thread:
         """
         if post_id not in self._by_id:
             raise InputError(f"post {post_id} is not in thread {self.source}:{self.id}")
-        top = self._by_id[post_id]
-        posts = _walk(top, self._children)
-        copies = [dataclasses.replace(p) for p in posts]
+        ids, stack = [], [post_id]
+        while stack:
+            current = stack.pop()
+            ids.append(current)
+            stack.extend(c.id for c in reversed(self._children.get(current, ())))
+        copies = [dataclasses.replace(self._by_id[i]) for i in ids]
+        top = copies[0]
         return Thread.build(
             source=self.source,
             id=post_id,

@@ -41,6 +41,8 @@ def load_file(path: Path, *, conversation: str | None = None) -> Thread:
     Raises:
         FileFormatError: unknown suffix, unreadable, empty or malformed file.
     """
+    if not path.exists():
+        raise FileFormatError(f"{path}: no such file")
     suffix = path.suffix.lower()
     readers: dict[str, Callable[[Path, str], Thread]] = {
         ".json": _read_items_json,

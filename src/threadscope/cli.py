@@ -1,0 +1,300 @@
+"""The ``threadscope`` command: a thin layer over ``threadscope.api``.
+
+Only this module prints, exits or reads argv. Errors a user can cause arrive
+as ``ThreadscopeError`` and leave as one line on stderr and an exit code
+(1 at run time, 2 for bad input); heavy libraries load only in the commands
+that need them, so ``--help`` and bad input answer at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.exceptions import TyperException
+
+from threadscope import __version__
+from threadscope.errors import InputError, ThreadscopeError
+
+app = typer.Typer(
+    name="threadscope",
+    help="What a discussion thread was about: themes, tone and shape, as a blog-ready report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+analyze_app = typer.Typer(help="Analyse a discussion and write a report.", no_args_is_help=True)
+app.add_typer(analyze_app, name="analyze")
+
+Spec = Annotated[str, typer.Argument(help="24330326, hn:<id>, an HN or X link, x:<id>, or a saved file.")]
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Cache folder [default: $THREADSCOPE_DATA_DIR or data/].", show_default=False),
+]
+Offline = Annotated[bool, typer.Option("--offline", help="Never touch the network; fail if the cache lacks the thread.")]
+Refresh = Annotated[bool, typer.Option("--refresh", help="Fetch again even when the cache has the thread.")]
+Subtree = Annotated[bool, typer.Option("--subtree", help="Given a comment id, keep only that comment's replies.")]
+Conversation = Annotated[
+    str | None, typer.Option("--conversation", help="Which conversation of a twarc2 file or X archive to read.")
+]
+FullArchive = Annotated[bool, typer.Option("--x-full-archive", help="Use X full-archive search (older than 7 days).")]
+MaxPosts = Annotated[int, typer.Option("--max-posts", min=1, help="The most X posts to read (X bills per post).")]
+Themes = Annotated[
+    str | None, typer.Option("--themes", help='Guided themes, e.g. "management, data cleaning, overhype".')
+]
+Model = Annotated[
+    str | None, typer.Option("--model", help="A sentence-transformers model name or path available offline.")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr; no progress.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"threadscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """What a discussion thread was about: themes, tone and shape, as a blog-ready report."""
+
+
+@analyze_app.command("thread")
+def analyze_thread(
+    spec: Spec,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report folder [default: reports/<source>-<id>].")] = None,
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")] = "md,html,json",
+    themes: Themes = None,
+    model: Model = None,
+    embed_summary: Annotated[
+        bool, typer.Option("--embed-summary", help="Also print a short markdown block to quote in a post.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 42,
+    data_dir: DataDir = None,
+    offline: Offline = False,
+    refresh: Refresh = False,
+    subtree: Subtree = False,
+    conversation: Conversation = None,
+    x_full_archive: FullArchive = False,
+    max_posts: MaxPosts = 2000,
+    quiet: Quiet = False,
+) -> None:
+    """Analyse one thread: themes, tone and reply structure, written as report.md, report.html and results.json."""
+    from threadscope import api
+
+    formats = api.check_formats(format.split(","))
+    guided = api.parse_guided(themes)
+    with _progress(quiet) as progress:
+        result = api.analyze(
+            spec,
+            themes=guided,
+            model=model,
+            seed=seed,
+            progress=progress,
+            data_dir=data_dir,
+            offline=offline,
+            refresh=refresh,
+            subtree=subtree,
+            conversation=conversation,
+            x_full_archive=x_full_archive,
+            max_posts=max_posts,
+        )
+    folder = out or result.default_dir()
+    written = result.write(folder, formats)
+    s = result.results
+    themes_found = len(s["themes"] or [])
+    _err(
+        f"{s['thread']['title'] or result.thread.id}: {len(s['posts'])} comments, "
+        f"{themes_found} theme{'' if themes_found == 1 else 's'}; wrote {', '.join(p.name for p in written)} to {folder}",
+        quiet,
+    )
+    if embed_summary:
+        from threadscope.report import summary_block
+
+        typer.echo(summary_block(s, folder))
+    else:
+        typer.echo(str(folder))
+
+
+@app.command()
+def fetch(
+    spec: Spec,
+    data_dir: DataDir = None,
+    offline: Offline = False,
+    refresh: Refresh = False,
+    subtree: Subtree = False,
+    conversation: Conversation = None,
+    x_full_archive: FullArchive = False,
+    max_posts: MaxPosts = 2000,
+) -> None:
+    """Fetch a thread into the cache and print a one-line summary."""
+    from threadscope import api
+
+    thread = api.load_thread(
+        spec,
+        data_dir=data_dir,
+        offline=offline,
+        refresh=refresh,
+        subtree=subtree,
+        conversation=conversation,
+        x_full_archive=x_full_archive,
+        max_posts=max_posts,
+    )
+    comments = thread.comments
+    authors = {p.author for p in comments if p.author}
+    depth = max((p.depth for p in comments), default=0)
+    typer.echo(
+        f"{thread.source}:{thread.id}  {thread.title or '(untitled)'} | {len(comments)} comments, "
+        f"{len(authors)} authors, max depth {depth}"
+    )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to search HN stories for.")],
+    since: Annotated[
+        datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Stories from this day on (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="Stories before this day (YYYY-MM-DD).")
+    ] = None,
+    min_points: Annotated[int | None, typer.Option("--min-points", min=0, help="Only stories with this many points.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many stories to list.")] = 20,
+    sort: Annotated[str, typer.Option("--sort", help="points or date.")] = "points",
+    data_dir: DataDir = None,
+) -> None:
+    """Search Hacker News stories (Algolia) and list id, date, points, comments and title."""
+    from threadscope.cache import Cache
+    from threadscope.sources.hn import HackerNews
+
+    if sort not in {"points", "date"}:
+        raise InputError(f"--sort must be points or date, not {sort!r}")
+    if since and until and since >= until:
+        raise InputError("--since must be before --until")
+    utc = [d.replace(tzinfo=__import__("datetime").timezone.utc) if d else None for d in (since, until)]
+    hits = HackerNews(Cache(data_dir)).search(
+        query, since=utc[0], until=utc[1], min_points=min_points, limit=limit, sort=sort
+    )
+    if not hits:
+        _err("no stories found", False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column, justify in (("id", "right"), ("date", "left"), ("points", "right"), ("comments", "right"), ("title", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for hit in hits:
+        day = hit.created_at.strftime("%Y-%m-%d") if hit.created_at else "?"
+        table.add_row(hit.id, day, str(hit.points), str(hit.comments), hit.title, markup=False)
+    Console(width=None if sys.stdout.isatty() else 160, highlight=False).print(table)
+
+
+@app.command()
+def compare(
+    specs: Annotated[list[str], typer.Argument(help="Two or more thread specs.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report folder [default: reports/compare-<ids>].")] = None,
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")] = "md,html,json",
+    themes: Themes = None,
+    model: Model = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 42,
+    data_dir: DataDir = None,
+    offline: Offline = False,
+    refresh: Refresh = False,
+    quiet: Quiet = False,
+) -> None:
+    """Compare the tone, themes and shape of two or more threads."""
+    from threadscope import api
+
+    formats = api.check_formats(format.split(","))
+    with _progress(quiet) as progress:
+        result = api.compare(
+            specs, themes=themes, model=model, seed=seed, progress=progress,
+            data_dir=data_dir, offline=offline, refresh=refresh,
+        )
+    folder = out or result.default_dir()
+    written = result.write(folder, formats)
+    _err(f"compared {len(specs)} threads; wrote {', '.join(p.name for p in written)} to {folder}", quiet)
+    typer.echo(str(folder))
+
+
+class _progress:
+    """A rich progress bar on stderr fed by ``api`` progress callbacks (silent when quiet or not a TTY)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet or not sys.stderr.isatty()
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Any:
+        if self.quiet:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+        )
+        self.bar.start()
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _err(message: str, quiet: bool) -> None:
+    if not quiet:
+        typer.echo(message, err=True)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"threadscope: error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; turn every error a user can cause into one line and an exit code."""
+    level = logging.DEBUG if os.environ.get("THREADSCOPE_DEBUG") else logging.INFO
+    logging.basicConfig(level=logging.WARNING, format="threadscope: %(message)s")
+    logging.getLogger("threadscope").setLevel(level)
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        for arg in args:
+            if arg[:1] == "-" and arg[1:].isdigit():
+                # Click would call it an unknown option; it is a bad id.
+                raise InputError(f"{arg!r} is not a valid HN item id: ids are positive whole numbers like 24330326")
+        code = app(args=args, prog_name="threadscope", standalone_mode=False)
+    except TyperException as exc:  # click's usage errors, as vendored by typer
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]
+            raise SystemExit(2) from None
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if ctx else "threadscope"
+        _fail(f"{exc.format_message()} (see '{command} --help')", exc.exit_code)
+    except typer.Abort:
+        _fail("interrupted", 130)
+    except ThreadscopeError as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for THREADSCOPE_DEBUG
+        if os.environ.get("THREADSCOPE_DEBUG"):
+            raise
+        _fail(f"internal error ({type(exc).__name__}: {exc}); rerun with THREADSCOPE_DEBUG=1 and report it", 1)
+    if isinstance(code, int) and code:
+        raise SystemExit(code)

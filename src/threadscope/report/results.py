@@ -1,0 +1,38 @@
+"""The data files of a report: ``results.json`` and ``comments.csv``.
+
+Both hold exactly what the analyses returned; nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from threadscope.cache import atomic_write
+
+CSV_COLUMNS = ("id", "parent_id", "author", "depth", "created_at", "sentiment", "theme", "text")
+
+
+def results_json(results: dict[str, Any]) -> str:
+    """The results as stable, human-readable JSON (same input, same bytes)."""
+    return json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_results_json(results: dict[str, Any], path: Path) -> Path:
+    """Write ``results.json`` atomically."""
+    atomic_write(path, results_json(results).encode("utf-8"))
+    return path
+
+
+def write_comments_csv(results: dict[str, Any], path: Path) -> Path:
+    """Write one row per post, in thread order, for pandas or a spreadsheet."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for post in results["posts"]:
+        writer.writerow({k: ("" if post.get(k) is None else post.get(k)) for k in CSV_COLUMNS})
+    atomic_write(path, buffer.getvalue().encode("utf-8"))
+    return path
