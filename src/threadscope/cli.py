@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -181,7 +181,7 @@ def search(
         raise InputError(f"--sort must be points or date, not {sort!r}")
     if since and until and since >= until:
         raise InputError("--since must be before --until")
-    utc = [d.replace(tzinfo=__import__("datetime").timezone.utc) if d else None for d in (since, until)]
+    utc = [d.replace(tzinfo=timezone.utc) if d else None for d in (since, until)]
     hits = HackerNews(Cache(data_dir)).search(
         query, since=utc[0], until=utc[1], min_points=min_points, limit=limit, sort=sort
     )
@@ -190,13 +190,14 @@ def search(
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, pad_edge=False)
     for column, justify in (("id", "right"), ("date", "left"), ("points", "right"), ("comments", "right"), ("title", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for hit in hits:
         day = hit.created_at.strftime("%Y-%m-%d") if hit.created_at else "?"
-        table.add_row(hit.id, day, str(hit.points), str(hit.comments), hit.title, markup=False)
+        table.add_row(hit.id, day, str(hit.points), str(hit.comments), Text(hit.title))  # titles are not markup
     Console(width=None if sys.stdout.isatty() else 160, highlight=False).print(table)
 
 
