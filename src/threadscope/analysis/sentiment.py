@@ -1,0 +1,290 @@
+"""The tone of a discussion: a VADER score per post and a summary with bootstrap intervals.
+
+VADER (Hutto & Gilbert, 2014) is a lexicon of rated words plus rules for
+negation, intensifiers, capitals and punctuation, tuned on social media. Its
+``compound`` score runs from -1 (most negative) to 1 (most positive); like its
+authors we call a post positive at ≥ 0.05 and negative at ≤ -0.05.
+
+What is scored is a post's ``own_text`` (its author's words, the lines quoting
+the parent already removed), further stripped of what carries no tone but
+still moves the lexicon: URLs (``www.`` too), fenced and inline code in
+backticks, and code blocks, i.e. lines indented by two or more spaces or a tab
+(HN's code convention). A post with nothing left is not scored.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from threadscope.model import Post, Thread
+
+if TYPE_CHECKING:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+#: VADER's own cut-offs for the compound score.
+POSITIVE = 0.05
+NEGATIVE = -0.05
+#: The most positive/negative posts must have this many words, so a lone "Thanks!" does not top the list.
+MIN_WORDS_FOR_EXTREMES = 5
+EXCERPT_CHARS = 200
+TOP_EXTREMES = 3
+MIN_SUBTHREAD_POSTS = 3
+TOP_SUBTHREADS = 10
+#: Bound the bootstrap's index matrix (resamples × posts) to keep memory flat on huge threads.
+_MAX_DRAWS = 4_000_000
+
+_FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_CODE_LINE = re.compile(r"^(?: {2,}|\t).*$", re.M)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_SPACE = re.compile(r"\s+")
+
+_Ci = Callable[[Sequence[float]], "list[float] | None"]
+
+CAVEATS = [
+    "Sentiment is scored with VADER, a lexicon- and rule-based model tuned on social media posts: "
+    "it rates the tone of the wording, not whether the author agrees or disagrees.",
+    "It misses sarcasm and irony, and it can miss a negation that spans a long sentence.",
+    "Technical words read as negative even when they are neutral in context "
+    '(for example "kill a process", "attack surface", "vulnerability"), '
+    "which pulls threads about security or failures downward.",
+    "Long comments add up many rated words, so their scores tend towards the extremes.",
+]
+
+
+@functools.cache
+def _analyzer() -> SentimentIntensityAnalyzer:
+    """One analyzer per process: building it reads the lexicon files."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def clean_text(text: str) -> str:
+    """Text with code, code blocks and URLs removed and whitespace collapsed."""
+    for pattern in (_FENCED, _INLINE_CODE, _CODE_LINE, _URL):
+        text = pattern.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def score_text(text: str) -> float | None:
+    """VADER's compound score of a text after ``clean_text``; ``None`` if nothing is left."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        return None
+    return _r(_analyzer().polarity_scores(cleaned)["compound"])
+
+
+def score_posts(thread: Thread) -> dict[str, float | None]:
+    """The compound score of every post but the root, by id.
+
+    ``None`` for a deleted post or one with no words of its own once quotes,
+    URLs and code are removed.
+    """
+    return {p.id: score_text(p.own_text) if p.has_text else None for p in thread.comments}
+
+
+def bootstrap_ci(values: Sequence[float], seed: int = 0, n_boot: int = 2000) -> list[float] | None:
+    """95% percentile bootstrap interval of the mean, deterministic for a seed.
+
+    Args:
+        values: the sample.
+        seed: seed of ``numpy.random.default_rng``.
+        n_boot: number of resamples.
+
+    Returns:
+        ``[low, high]`` rounded to 4 places, or ``None`` for fewer than two values.
+
+    """
+    data = np.asarray(values, dtype=float)
+    if data.size < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    means = np.empty(n_boot)
+    step = max(1, _MAX_DRAWS // data.size)
+    for start in range(0, n_boot, step):
+        stop = min(n_boot, start + step)
+        means[start:stop] = data[rng.integers(0, data.size, size=(stop - start, data.size))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return [_r(low), _r(high)]
+
+
+def summarize_sentiment(
+    thread: Thread,
+    scores: Mapping[str, float | None],
+    theme_of: Mapping[str, int | None] | None = None,
+    *,
+    seed: int = 0,
+    n_boot: int = 2000,
+) -> dict[str, Any]:
+    """The tone of the thread overall, by depth, by subthread and by theme.
+
+    Args:
+        thread: the discussion.
+        scores: post id → compound score (``score_posts``); ``None`` is unscored.
+        theme_of: post id → theme id (``-1`` unassigned); enables ``by_theme``.
+        seed: seed of every bootstrap, each group drawing from a fresh generator
+            so a group's interval does not depend on the others.
+        n_boot: bootstrap resamples.
+
+    Returns:
+        ``n``, ``mean``, ``median``, ``ci95``, ``positive_share``,
+        ``neutral_share``, ``negative_share``, ``by_depth``, ``by_subthread``,
+        ``by_theme``, ``most_positive``, ``most_negative``, ``method``,
+        ``caveats`` and ``notes``. Statistics of an empty sample are ``None``;
+        ``by_depth`` and ``by_subthread`` are ``None`` without a reply
+        structure, ``by_theme`` without ``theme_of``. The extremes only list
+        posts of at least ``MIN_WORDS_FOR_EXTREMES`` words on the right side
+        of the thresholds.
+
+    """
+    scored = [(p, s) for p in thread.comments if (s := scores.get(p.id)) is not None]
+    values = [s for _, s in scored]
+
+    def ci(sample: Sequence[float]) -> list[float] | None:
+        return bootstrap_ci(sample, seed=seed, n_boot=n_boot)
+
+    return {
+        "n": len(values),
+        "mean": _mean(values),
+        "median": _r(float(np.median(values))) if values else None,
+        "ci95": ci(values),
+        **_shares(values),
+        "by_depth": _by_depth(scored) if thread.structured else None,
+        "by_subthread": _by_subthread(thread, scored, ci) if thread.structured else None,
+        "by_theme": _by_theme(scored, theme_of, ci) if theme_of is not None else None,
+        "most_positive": _extremes(scored, positive=True),
+        "most_negative": _extremes(scored, positive=False),
+        "method": {
+            "name": "VADER",
+            "package": "vaderSentiment",
+            "score": "compound, from -1 to 1",
+            "positive_at_least": POSITIVE,
+            "negative_at_most": NEGATIVE,
+            "text": "the author's own words; quoted lines, URLs and code removed",
+            "ci95": f"percentile bootstrap of the mean, {n_boot} resamples, seed {seed}",
+            "min_words_for_extremes": MIN_WORDS_FOR_EXTREMES,
+        },
+        "caveats": list(CAVEATS),
+        "notes": _notes(thread, len(values)),
+    }
+
+
+def _shares(values: Sequence[float]) -> dict[str, float | None]:
+    if not values:
+        return {"positive_share": None, "neutral_share": None, "negative_share": None}
+    positive = _r(sum(v >= POSITIVE for v in values) / len(values))
+    negative = _r(sum(v <= NEGATIVE for v in values) / len(values))
+    # Derived so the three rounded shares still add up to 1.
+    neutral = _r(1 - positive - negative)
+    return {"positive_share": positive, "neutral_share": neutral, "negative_share": negative}
+
+
+def _by_depth(scored: Sequence[tuple[Post, float]]) -> list[dict[str, Any]]:
+    groups: dict[int, list[float]] = defaultdict(list)
+    for post, score in scored:
+        groups[post.depth].append(score)
+    return [{"depth": d, "n": len(v), "mean": _mean(v)} for d, v in sorted(groups.items())]
+
+
+def _by_subthread(thread: Thread, scored: Sequence[tuple[Post, float]], ci: _Ci) -> list[dict[str, Any]]:
+    top_of = _top_level_of(thread)
+    groups: dict[str, list[float]] = {}
+    for post, score in scored:
+        groups.setdefault(top_of[post.id].id, []).append(score)
+    rows: list[dict[str, Any]] = [
+        {"root_id": rid, "author": thread.get(rid).author, "n": len(v), "mean": _mean(v), "ci95": ci(v)}
+        for rid, v in groups.items()
+        if len(v) >= MIN_SUBTHREAD_POSTS
+    ]
+    return sorted(rows, key=lambda row: -row["n"])[:TOP_SUBTHREADS]
+
+
+def _top_level_of(thread: Thread) -> dict[str, Post]:
+    """Each comment's top-level ancestor (itself at depth 1)."""
+    # Posts come depth-first, so the latest depth-1 post is the ancestor of
+    # everything that follows until the next one.
+    out: dict[str, Post] = {}
+    top: Post | None = None
+    for post in thread.comments:
+        if post.depth == 1 or top is None:
+            top = post
+        out[post.id] = top
+    return out
+
+
+def _by_theme(
+    scored: Sequence[tuple[Post, float]], theme_of: Mapping[str, int | None], ci: _Ci
+) -> list[dict[str, Any]]:
+    groups: dict[int, list[float]] = defaultdict(list)
+    for post, score in scored:
+        theme = theme_of.get(post.id)
+        if theme is not None:
+            groups[int(theme)].append(score)
+    # Unassigned (-1) last: it is the leftover, not a theme.
+    order = sorted(groups, key=lambda t: (t < 0, t))
+    return [
+        {"theme": t, "unassigned": t < 0, "n": len(v), "mean": _mean(v), "ci95": ci(v)}
+        for t, v in ((t, groups[t]) for t in order)
+    ]
+
+
+def _extremes(scored: Sequence[tuple[Post, float]], *, positive: bool) -> list[dict[str, Any]]:
+    sign = 1 if positive else -1
+    pool = [
+        (p, s)
+        for p, s in scored
+        if (s >= POSITIVE if positive else s <= NEGATIVE)
+        and len(clean_text(p.own_text).split()) >= MIN_WORDS_FOR_EXTREMES
+    ]
+    pool.sort(key=lambda ps: -sign * ps[1])  # stable: ties stay in thread order
+    return [
+        {"id": p.id, "author": p.author, "score": s, "permalink": p.permalink, "excerpt": excerpt(p.own_text)}
+        for p, s in pool[:TOP_EXTREMES]
+    ]
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a text, whitespace collapsed, cut on a word boundary and ended with "…".
+
+    The result is at most ``limit`` characters, the ellipsis included.
+    """
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def _notes(thread: Thread, n: int) -> list[str]:
+    notes = []
+    unscored = len(thread.comments) - n
+    if unscored:
+        notes.append(
+            f"{unscored} of {len(thread.comments)} comments have no score: deleted, empty, "
+            "or only quotes, links or code."
+        )
+    if n < 2:
+        notes.append("Fewer than two posts could be scored, so no confidence interval is given.")
+    if not thread.structured:
+        notes.append(
+            "This discussion has no reply structure, so tone by depth and by subthread is not available."
+        )
+    return notes
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return _r(sum(values) / len(values)) if values else None
+
+
+def _r(value: float) -> float:
+    """Plain Python float rounded to 4 places; + 0.0 turns -0.0 into 0.0."""
+    return round(float(value), 4) + 0.0
