@@ -44,7 +44,14 @@ def test_orphaned_reply_hangs_from_root_and_is_flagged() -> None:
     orphan = thread.get("2")
     assert orphan.parent_id == "r" and orphan.depth == 1 and orphan.orphaned
     assert ORPHANED not in thread.get("1").flags
-    assert thread.notes == ["1 reply whose parent was missing hang from the root, flagged orphaned"]
+    assert thread.notes == ["1 reply whose parent was missing hangs from the root, flagged orphaned"]
+
+
+def test_replies_below_an_orphan_stay_below_it() -> None:
+    thread = build(post("a", "gone"), post("b", "a"), post("c", "b"))
+    assert [(p.id, p.parent_id, p.depth, p.orphaned) for p in thread.comments] == [
+        ("a", "r", 1, True), ("b", "a", 2, False), ("c", "b", 3, False)
+    ]
 
 
 def test_several_parentless_posts_become_orphans_of_the_one_root() -> None:

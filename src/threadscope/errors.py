@@ -38,7 +38,16 @@ class FileFormatError(InputError):
 
 
 class FetchError(ThreadscopeError):
-    """A source could not be reached or answered garbage, after retries."""
+    """A source could not be reached or answered garbage, after retries.
+
+    ``status`` and ``body`` hold the refusing response, when there was one,
+    so a source can explain its own refusals (an X 401, say).
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, body: bytes = b"") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
 
 
 class NotFoundError(FetchError):

@@ -109,27 +109,29 @@ class Thread:
             else:
                 orphans.append(post)
 
+        for post in orphans:
+            children[root.id].append(post)
         ordered = _walk(root, children)
         if len(ordered) < len(by_id):
-            # Posts unreachable from the root sit in cycles: cut each cycle
-            # at its first post and hang it from the root.
+            # Posts still unreachable from the root sit in cycles: cut each
+            # cycle at its first post and hang it from the root.
             reached = {p.id for p in ordered}
             for post in by_id.values():
-                if post.id not in reached and post not in orphans:
+                if post.id not in reached:
                     children[post.parent_id].remove(post)  # type: ignore[index]
+                    children[root.id].append(post)
                     orphans.append(post)
                     reached.update(p.id for p in _walk(post, children))
         for post in orphans:
             post.flags = post.flags | {ORPHANED}
             post.parent_id = root.id
-            children[root.id].append(post)
 
         ordered = _walk(root, children)
         notes = list(notes)
         if orphans:
             notes.append(
-                f"{len(orphans)} repl{'y' if len(orphans) == 1 else 'ies'} whose parent "
-                "was missing hang from the root, flagged orphaned"
+                f"{len(orphans)} repl{'y' if len(orphans) == 1 else 'ies'} whose parent was missing "
+                f"hang{'s' if len(orphans) == 1 else ''} from the root, flagged orphaned"
             )
         return cls(
             source=source,

@@ -104,7 +104,11 @@ class HttpClient:
                 if resp.status_code == 404:
                     raise NotFoundError(f"{what} has no such item (404)")
                 if resp.status_code not in RETRY_STATUSES:
-                    raise FetchError(f"{what} refused the request: HTTP {resp.status_code} {resp.reason}")
+                    raise FetchError(
+                        f"{what} refused the request: HTTP {resp.status_code} {resp.reason}",
+                        status=resp.status_code,
+                        body=body,
+                    )
                 problem = f"{what} answered HTTP {resp.status_code} {resp.reason}"
                 hinted = _retry_after(resp.headers)
                 if hinted is not None:
