@@ -1,0 +1,63 @@
+"""Numbers and dates in the words a reader expects ("42%", "+0.12", "mildly positive")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+SOURCE_NAMES = {"hn": "Hacker News", "x": "X", "text": "pasted text"}
+
+
+def pct(share: float | None) -> str:
+    """``0.162`` → ``16%``; tiny non-zero shares read ``<1%``."""
+    if share is None:
+        return "–"
+    if 0 < share < 0.005:
+        return "<1%"
+    return f"{share:.0%}"
+
+
+def signed(value: float | None) -> str:
+    """A tone score with its sign and a real minus: ``+0.12``, ``−0.30``."""
+    if value is None:
+        return "–"
+    if round(value, 2) == 0:
+        return "0.00"
+    return f"{value:+.2f}".replace("-", "−")
+
+
+def tone_word(mean: float | None) -> str:
+    """How a mean VADER compound score reads in words."""
+    if mean is None:
+        return "unknown"
+    size = abs(mean)
+    if size < 0.05:
+        return "about neutral"
+    strength = "mildly" if size < 0.2 else "clearly" if size < 0.5 else "strongly"
+    return f"{strength} {'positive' if mean > 0 else 'negative'}"
+
+
+def count(n: int | float | None, noun: str, plural: str | None = None) -> str:
+    """``3 comments``, ``1 comment``, with thousands separators."""
+    if n is None:
+        return f"an unknown number of {plural or noun + 's'}"
+    word = noun if n == 1 else plural or noun + "s"
+    return f"{n:,.0f} {word}"
+
+
+def when(moment: datetime | None) -> str:
+    """``2020-08-31 14:05 UTC``."""
+    return "–" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def day(moment: datetime | None) -> str:
+    """``31 August 2020``."""
+    return "–" if moment is None else f"{moment.day} {moment:%B %Y}"
+
+
+def duration(hours: float) -> str:
+    """A span of time in the largest sensible unit: ``40 minutes``, ``5 hours``, ``3 days``."""
+    if hours < 1:
+        return count(max(1, round(hours * 60)), "minute")
+    if hours < 48:
+        return count(round(hours), "hour")
+    return count(round(hours / 24), "day")
