@@ -1,0 +1,433 @@
+"""Statistics that set threads side by side: tone differences, shared themes, shape.
+
+Everything here takes plain data (scores, theme assignments, the dicts other
+analyses return) and returns plain, JSON-serialisable data; ``api.compare``
+does the loading, embedding and theme modelling.
+
+Tone, per pair of threads A and B (comments scored by VADER, see
+``analysis.sentiment``):
+
+- ``mean_diff`` is mean(A) − mean(B), so a positive value means A's comments
+  read more positive. Its 95% interval is a percentile bootstrap that
+  resamples each thread independently (the threads are separate samples),
+  seeded and therefore deterministic.
+- ``p_value`` is the two-sided Mann-Whitney U test (``scipy.stats.mannwhitneyu``)
+  of whether a comment of A tends to score higher or lower than one of B;
+  ``mann_whitney_u`` is A's U statistic.
+- ``effect_size`` is Cliff's delta, P(a > b) − P(a < b) over all cross-thread
+  pairs of comments, which equals the rank-biserial correlation 2U/(n_A n_B) − 1.
+  Its magnitude is named with Romano et al.'s (2006) cut-offs.
+- ``verdict`` says it in words and never claims more than the interval
+  supports: an interval that spans zero reads "no clear difference".
+
+Themes: one topic model over the comments of all threads together, so a theme
+means the same in every thread. ``shared_themes`` tabulates each theme per
+thread and scores how distinctive it is of each thread with the weighted
+log-odds ratio with an informative Dirichlet prior of Monroe, Colaresi & Quinn
+(2008), "Fightin' Words", each thread against all the others together.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+#: A thread needs this many scored comments before its tone is compared.
+MIN_SCORED = 5
+#: Below this many scored comments per side, a verdict says the samples are small.
+SMALL_SAMPLE = 30
+N_BOOT = 2000
+#: |z| at or above this marks a theme as distinctive of a thread (two-sided 5%, uncorrected).
+Z_DISTINCTIVE = 1.96
+#: The Dirichlet prior adds this many pseudo-comments per category, spread by the pooled shares.
+PRIOR_PER_CATEGORY = 5.0
+#: Romano et al. (2006) thresholds for |Cliff's delta|.
+EFFECT_SIZES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"), (math.inf, "large"))
+#: Bound the bootstrap's index matrix (resamples × comments) to keep memory flat.
+_MAX_DRAWS = 4_000_000
+
+#: Structure figures shown side by side, as (key in the summary, path in ``analyze_structure``'s dict).
+STRUCTURE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("comments", ("comments",)),
+    ("authors", ("authors",)),
+    ("top_level", ("top_level",)),
+    ("max_depth", ("max_depth",)),
+    ("mean_depth", ("mean_depth",)),
+    ("branching_factor", ("branching_factor",)),
+    ("replies_per_comment", ("replies_per_comment",)),
+    ("top10_share", ("concentration", "top10_share")),
+    ("gini", ("concentration", "gini")),
+    ("exchange_count", ("exchange_count",)),
+    ("longest_chain", ("longest_chain", "length")),
+    ("deleted", ("deleted",)),
+)
+
+
+# --------------------------------------------------------------------------
+# Tone: two samples
+
+
+def bootstrap_diff_ci(
+    a: Sequence[float], b: Sequence[float], *, seed: int = 0, n_boot: int = N_BOOT
+) -> list[float] | None:
+    """95% percentile bootstrap interval of mean(a) − mean(b), each sample resampled on its own.
+
+    Args:
+        a: scores of the first thread.
+        b: scores of the second thread.
+        seed: seed of ``numpy.random.default_rng``; the same seed gives the same interval.
+        n_boot: number of resamples.
+
+    Returns:
+        ``[low, high]`` rounded to 4 places, or ``None`` when either sample has fewer than two values.
+
+    """
+    xa = np.asarray(a, dtype=float)
+    xb = np.asarray(b, dtype=float)
+    if xa.size < 2 or xb.size < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    diffs = _boot_means(xa, rng, n_boot) - _boot_means(xb, rng, n_boot)
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return [_r(low), _r(high)]
+
+
+def _boot_means(data: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    means = np.empty(n_boot)
+    step = max(1, _MAX_DRAWS // data.size)
+    for start in range(0, n_boot, step):
+        stop = min(n_boot, start + step)
+        means[start:stop] = data[rng.integers(0, data.size, size=(stop - start, data.size))].mean(axis=1)
+    return means
+
+
+def mann_whitney(a: Sequence[float], b: Sequence[float]) -> tuple[float, float | None] | None:
+    """A's Mann-Whitney U and the two-sided p-value; ``None`` when a sample is empty.
+
+    The p-value is ``None`` when it is undefined (every score in both threads
+    is the same, so there is nothing to rank).
+    """
+    if not a or not b:
+        return None
+    from scipy.stats import mannwhitneyu
+
+    result = mannwhitneyu(np.asarray(a, dtype=float), np.asarray(b, dtype=float), alternative="two-sided")
+    u = float(result.statistic)
+    p = float(result.pvalue)
+    return u, (_sig(p) if math.isfinite(p) else None)
+
+
+def cliffs_delta(u: float, n_a: int, n_b: int) -> float:
+    """Cliff's delta from A's U statistic: P(a > b) − P(a < b), in [-1, 1]."""
+    return _r(2.0 * u / (n_a * n_b) - 1.0)
+
+
+def effect_magnitude(delta: float) -> str:
+    """``negligible``, ``small``, ``medium`` or ``large`` for a Cliff's delta."""
+    return next(name for bound, name in EFFECT_SIZES if abs(delta) < bound)
+
+
+def compare_pair(
+    a: str,
+    b: str,
+    a_scores: Sequence[float],
+    b_scores: Sequence[float],
+    *,
+    seed: int = 0,
+    n_boot: int = N_BOOT,
+    min_scored: int = MIN_SCORED,
+) -> dict[str, Any]:
+    """Compare the tone of two threads' comments.
+
+    Args:
+        a: the first thread's label (used in the verdict).
+        b: the second thread's label.
+        a_scores: the first thread's comment scores (``None`` already dropped).
+        b_scores: the second thread's comment scores.
+        seed: seed of the bootstrap.
+        n_boot: bootstrap resamples.
+        min_scored: fewer scored comments than this on either side and the
+            pair is not compared (``comparable`` false, statistics ``None``).
+
+    Returns:
+        ``a``, ``b``, ``n_a``, ``n_b``, ``mean_a``, ``mean_b``, ``mean_diff``
+        (a − b), ``ci95``, ``mann_whitney_u``, ``p_value``, ``effect_size``
+        (Cliff's delta), ``effect_magnitude``, ``comparable``, ``direction``
+        (``"a"``, ``"b"`` or ``None``: which thread reads clearly more
+        positive) and ``verdict``.
+
+    """
+    n_a, n_b = len(a_scores), len(b_scores)
+    row: dict[str, Any] = {
+        "a": a,
+        "b": b,
+        "n_a": n_a,
+        "n_b": n_b,
+        "mean_a": _mean(a_scores),
+        "mean_b": _mean(b_scores),
+        "mean_diff": None,
+        "ci95": None,
+        "mann_whitney_u": None,
+        "p_value": None,
+        "effect_size": None,
+        "effect_magnitude": None,
+        "comparable": False,
+        "direction": None,
+    }
+    if min(n_a, n_b) < max(min_scored, 2):
+        small = [
+            f"{label} has {_plural(n, 'scored comment')}"
+            for label, n in ((a, n_a), (b, n_b))
+            if n < min_scored
+        ]
+        row["verdict"] = (
+            f"Too few comments to compare: {' and '.join(small)}; "
+            f"at least {min_scored} are needed on each side."
+        )
+        return row
+    ci = bootstrap_diff_ci(a_scores, b_scores, seed=seed, n_boot=n_boot)
+    tested = mann_whitney(a_scores, b_scores)
+    assert ci is not None and tested is not None  # both samples have ≥ 2 values here
+    u, p = tested
+    delta = cliffs_delta(u, n_a, n_b)
+    diff = _r(float(np.mean(a_scores)) - float(np.mean(b_scores)))
+    direction = None if ci[0] <= 0.0 <= ci[1] else ("a" if ci[0] > 0 else "b")
+    row.update(
+        mean_diff=diff,
+        ci95=ci,
+        mann_whitney_u=_r(u),
+        p_value=p,
+        effect_size=delta,
+        effect_magnitude=effect_magnitude(delta),
+        comparable=True,
+        direction=direction,
+    )
+    row["verdict"] = verdict(row)
+    return row
+
+
+def verdict(pair: Mapping[str, Any]) -> str:
+    """The plain-language reading of a compared pair (see ``compare_pair``).
+
+    It names the thread whose comments read more positive only when the
+    interval of the difference excludes zero, gives the difference from that
+    thread's side, and flags small samples and a rank test that disagrees. It
+    describes the comments, not why they differ.
+    """
+    a, b = str(pair["a"]), str(pair["b"])
+    diff, (low, high) = float(pair["mean_diff"]), pair["ci95"]
+    p = pair.get("p_value")
+    delta = pair.get("effect_size")
+    direction = pair.get("direction")
+    if direction is None:
+        text = (
+            f"No clear difference in tone between {a} and {b} "
+            f"(difference {_signed(diff)}, 95% CI {_signed(low)} to {_signed(high)})."
+        )
+    else:
+        # Speak from the more positive thread's side so the difference reads as positive.
+        hi, lo = (a, b) if direction == "a" else (b, a)
+        d, l_, h_ = (diff, low, high) if direction == "a" else (-diff, -high, -low)
+        text = (
+            f"Comments in {hi} read more positive than in {lo} "
+            f"(difference {_signed(d)}, 95% CI {_signed(l_)} to {_signed(h_)})."
+        )
+        if delta is not None:
+            text += f" The effect is {effect_magnitude(delta)} (Cliff's delta {_signed(abs(delta))})."
+        if p is not None and p >= 0.05:
+            text += f" The rank test is less clear (Mann-Whitney p = {_p(p)}), so treat this as tentative."
+    n_a, n_b = int(pair["n_a"]), int(pair["n_b"])
+    if min(n_a, n_b) < SMALL_SAMPLE:
+        text += (
+            f" The samples are small ({n_a} and {n_b} scored comments), "
+            "so the interval is wide and the reading rough."
+        )
+    return text
+
+
+def compare_all(
+    labels: Sequence[str],
+    scores: Sequence[Sequence[float]],
+    *,
+    seed: int = 0,
+    n_boot: int = N_BOOT,
+    min_scored: int = MIN_SCORED,
+) -> list[dict[str, Any]]:
+    """``compare_pair`` for every pair of threads, in input order (A–B, A–C, B–C…)."""
+    return [
+        compare_pair(
+            labels[i], labels[j], scores[i], scores[j], seed=seed, n_boot=n_boot, min_scored=min_scored
+        )
+        for i in range(len(labels))
+        for j in range(i + 1, len(labels))
+    ]
+
+
+# --------------------------------------------------------------------------
+# Themes
+
+
+def log_odds_z(counts: np.ndarray, prior_per_category: float = PRIOR_PER_CATEGORY) -> np.ndarray:
+    """Monroe et al.'s z-scores of each category in each group against all other groups together.
+
+    ``δ = log((y_i + α)/(n_i + α₀ − y_i − α)) − log((y_j + α)/(n_j + α₀ − y_j − α))``
+    with ``σ² ≈ 1/(y_i + α) + 1/(y_j + α)`` and ``z = δ/σ``, where ``j`` pools
+    every other group and the prior ``α = α₀ · π`` spreads ``α₀ =
+    prior_per_category × categories`` pseudo-counts by the pooled shares ``π``.
+
+    Args:
+        counts: shape ``(categories, groups)``; counts of comments.
+        prior_per_category: strength of the prior, in pseudo-comments per category.
+
+    Returns:
+        z-scores of the same shape; positive means over-represented in that group.
+        All zeros when there are fewer than two groups or categories, or no counts.
+
+    """
+    y = np.asarray(counts, dtype=float)
+    categories, groups = y.shape
+    if groups < 2 or categories < 2 or y.sum() == 0:
+        return np.zeros_like(y)
+    pooled = y.sum(axis=1)
+    alpha0 = prior_per_category * categories
+    # A category nobody used gets a sliver of prior so logs stay finite.
+    alpha = alpha0 * (pooled + 0.01) / (pooled + 0.01).sum()
+    z = np.zeros_like(y)
+    for g in range(groups):
+        yi = y[:, g]
+        yj = pooled - yi
+        ni, nj = yi.sum(), yj.sum()
+        delta = np.log((yi + alpha) / (ni + alpha0 - yi - alpha)) - np.log(
+            (yj + alpha) / (nj + alpha0 - yj - alpha)
+        )
+        z[:, g] = delta / np.sqrt(1.0 / (yi + alpha) + 1.0 / (yj + alpha))
+    return z
+
+
+def shared_themes(
+    themes: Sequence[Mapping[str, Any]],
+    labels: Sequence[str],
+    assignments: Sequence[Mapping[str, int]],
+    scores: Sequence[Mapping[str, float | None]],
+    *,
+    min_scored: int = MIN_SCORED,
+) -> list[dict[str, Any]]:
+    """Each shared theme with its size, share and tone in every thread, and what it is distinctive of.
+
+    Args:
+        themes: the themes of the joint model (``find_themes``'s ``themes``),
+            each with at least ``id``; other fields are kept.
+        labels: thread labels, in input order.
+        assignments: per thread, comment id → theme id (``-1`` unassigned)
+            for every comment that was modelled.
+        scores: per thread, comment id → tone score (``None`` unscored).
+        min_scored: a theme's tone in a thread is given only with this many scored comments.
+
+    Returns:
+        The themes in the order given, each with ``by_thread`` (one row per
+        thread: ``thread``, ``size``, ``share`` of that thread's modelled
+        comments, ``sentiment_mean``, ``sentiment_n``), ``distinctiveness``
+        (``thread`` and ``z`` per thread), ``distinctive_of`` (the label of
+        the thread it is distinctive of, or ``None``) and ``z`` (that
+        thread's z-score, else the largest).
+
+    """
+    ids = [int(t["id"]) for t in themes]
+    # Unassigned comments are a category too, so the counts cover each thread's whole sample.
+    categories = [*ids, -1]
+    index = {tid: k for k, tid in enumerate(categories)}
+    counts = np.zeros((len(categories), len(labels)))
+    tone: list[dict[int, list[float]]] = [{} for _ in labels]
+    for g, (assigned, thread_scores) in enumerate(zip(assignments, scores, strict=True)):
+        for pid, theme_id in assigned.items():
+            k = index.get(int(theme_id), index[-1])
+            counts[k, g] += 1
+            score = thread_scores.get(pid)
+            if score is not None:
+                tone[g].setdefault(categories[k], []).append(score)
+    totals = counts.sum(axis=0)
+    z = log_odds_z(counts)
+    out = []
+    for theme in themes:
+        k = index[int(theme["id"])]
+        by_thread = []
+        for g, label in enumerate(labels):
+            values = tone[g].get(int(theme["id"]), [])
+            by_thread.append(
+                {
+                    "thread": label,
+                    "size": int(counts[k, g]),
+                    "share": _r(counts[k, g] / totals[g]) if totals[g] else None,
+                    "sentiment_mean": _mean(values) if len(values) >= min_scored else None,
+                    "sentiment_n": len(values),
+                }
+            )
+        zs = [_r(float(v)) for v in z[k]]
+        top = int(np.argmax(z[k])) if len(labels) else 0
+        distinctive = bool(zs) and zs[top] >= Z_DISTINCTIVE
+        out.append(
+            {
+                **dict(theme),
+                "by_thread": by_thread,
+                "distinctiveness": [{"thread": label, "z": v} for label, v in zip(labels, zs, strict=True)],
+                "distinctive_of": labels[top] if distinctive else None,
+                "z": zs[top] if zs else None,
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------
+# Structure
+
+
+def structure_summary(structure: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The figures of ``analyze_structure``'s result that read well side by side.
+
+    Keys are those of ``STRUCTURE_FIELDS`` plus ``structured`` and ``notes``;
+    a figure the thread cannot have (no reply structure, no authors) is ``None``.
+    """
+    structure = structure or {}
+    out: dict[str, Any] = {"structured": bool(structure.get("structured", True))}
+    for key, path in STRUCTURE_FIELDS:
+        value: Any = structure
+        for step in path:
+            value = value.get(step) if isinstance(value, Mapping) else None
+        out[key] = value
+    out["notes"] = list(structure.get("notes") or [])
+    return out
+
+
+# --------------------------------------------------------------------------
+# Helpers
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return _r(sum(values) / len(values)) if values else None
+
+
+def _r(value: float) -> float:
+    """Plain Python float rounded to 4 places; + 0.0 turns -0.0 into 0.0."""
+    return round(float(value), 4) + 0.0
+
+
+def _sig(value: float) -> float:
+    """Four significant digits: p-values can be tiny and still matter."""
+    return float(f"{value:.4g}") + 0.0
+
+
+def _signed(value: float) -> str:
+    """``+0.08``, ``−0.14`` (a real minus); three decimals when two would read 0.00."""
+    text = f"{value:+.2f}" if abs(value) >= 0.005 or value == 0 else f"{value:+.3f}"
+    return "0.00" if text in {"+0.00", "-0.00"} else text.replace("-", "−")
+
+
+def _p(value: float) -> str:
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
