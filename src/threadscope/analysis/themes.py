@@ -1,0 +1,528 @@
+"""Themes of a discussion: clusters of comments that talk about the same thing.
+
+``find_themes`` takes the comments' texts and their (precomputed, normalised)
+embeddings and returns labelled themes and each comment's theme.
+
+How, and why this way:
+
+1. **Canonical order.** Inputs are sorted by (sha256 of text, id) before
+   anything is fitted and mapped back afterwards, so the same comments give
+   the same themes, labels and assignment whatever order they come in.
+2. **Guided themes first.** A comment whose embedding is close to a guided
+   theme's name (cosine at least ``GUIDED_FLOOR``, and within ``GUIDED_BAND``
+   of that theme's best match, and closer to it than to any other guided
+   theme) joins it. The band keeps a theme that matches a few comments
+   strongly from soaking up loosely related ones; the floor keeps a name that
+   matches nothing (similarities all low) from taking the least bad comments.
+   Calibrated on the seed thread (HN 24330326), see ``params``.
+3. **Free themes.** The other comments go through BERTopic
+   (``fit_transform(docs, embeddings)``, ``embedding_model=None``: nothing is
+   ever loaded) with PCA to at most 15 dimensions and k-means as the
+   clusterer. On the seed thread and HN 27145911 this gives themes at least as
+   readable as UMAP + HDBSCAN (BERTopic's defaults), in 0.1 s instead of ~9 s
+   (UMAP's numba JIT alone costs most of that on a cold start), and
+   HDBSCAN on PCA or raw embeddings left 50–75% outliers. k grows with the
+   square root of the number of comments.
+4. **Outliers.** k-means puts every comment somewhere, including the short,
+   generic replies every thread has. A comment joins its nearest theme
+   centroid only when their cosine similarity is at least ``MEMBER_FLOOR``;
+   below that it stays unassigned (-1), and a theme left with fewer than
+   ``min_theme_size`` members is dissolved the same way.
+5. **Labels.** c-TF-IDF (BERTopic's ``ClassTfidfTransformer`` with
+   ``reduce_frequent_words``) over the final groups, with English and HN
+   filler stop words, unigrams and bigrams. A bigram absorbs its words when
+   it scores close to them. The label is the top one or two distinct terms
+   joined by " / " (2–5 words); a guided theme keeps the user's name.
+6. **Order.** Guided themes first, in the order given (flagged
+   ``guided: true``), then free themes by size, largest first; ids are 0..k-1
+   in that order.
+
+Importing BERTopic normally pulls in sentence-transformers, transformers'
+pipelines, UMAP and plotly (about 7 s cold). ``_import_bertopic`` hides the
+optional submodules BERTopic already treats as optional, which brings that
+down to ~2 s without touching BERTopic's code; if that ever fails it falls
+back to a plain import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import math
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+#: Below this many comments there are no themes to find.
+MIN_TEXTS = 12
+#: Cosine similarity to a guided theme's name needed to join it.
+GUIDED_FLOOR = 0.35
+#: A guided member's similarity must be within this of the theme's best match.
+GUIDED_BAND = 0.30
+#: Cosine similarity to a free theme's centroid needed to belong to it.
+MEMBER_FLOOR = 0.40
+#: Upper bound on PCA dimensions before clustering.
+MAX_DIMS = 15
+#: Upper bound on the number of free themes.
+MAX_THEMES = 16
+#: Share of a theme's comments a term must appear in to be part of its label.
+LABEL_COVERAGE = 0.05
+#: Keywords kept per theme.
+TOP_KEYWORDS = 8
+
+#: Words that carry no topic in HN-style discussion, on top of English stop words.
+FILLER_WORDS = frozenset(
+    """
+    able absolutely actually agree ago ah aren article bit basically case certainly come comment comments
+    could couldn did didn didnt does doesn doesnt doing don dont especially etc even exactly example fact
+    far feel find getting gets go goes going gone good got great guess hadn hasn haven havent having hes
+    hn http https id ill im isn isnt it its itll ive just kind know let like literally ll lot lots make
+    makes maybe mean means mine need needs oh ok okay pretty probably quite re read really right said
+    say saying says seen sense shes shouldn shouldnt sort stuff sure tell thats theres theyre thing things
+    think thought time times totally true try trying use used using ve want wasn wasnt way ways wed
+    weren whats won wont www wouldn wouldnt yeah yes youd youll youre youve com org html lol
+    hear heard worked work works help consider hand clearly day based given common issue
+    seems having happen happens happened
+    """.split()
+)
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_APOSTROPHE = re.compile(r"['\u2019\u2018`]")
+_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """One theme: a label, its keywords and its members' count and share."""
+
+    id: int
+    label: str
+    keywords: list[str]
+    size: int
+    share: float
+    representative_ids: list[str]
+    guided: bool = False
+
+
+@dataclass(slots=True)
+class ThemeResult:
+    """Themes of a thread and each comment's theme (-1: none)."""
+
+    themes: list[Theme]
+    assignment: dict[str, int]
+    unassigned_share: float
+    method: str
+    note: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for results.json."""
+        return {
+            "themes": [asdict(t) for t in self.themes],
+            "assignment": dict(self.assignment),
+            "unassigned_share": self.unassigned_share,
+            "method": self.method,
+            "note": self.note,
+            "params": dict(self.params),
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        """``result["themes"]`` etc.: the plain-data view, as ``to_dict()`` gives it."""
+        return self.to_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Like ``dict.get`` on ``to_dict()``."""
+        return self.to_dict().get(key, default)
+
+
+def find_themes(
+    ids: Sequence[str],
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    *,
+    guided: Sequence[str] | None = None,
+    guided_embeddings: np.ndarray | None = None,
+    seed: int = 42,
+) -> ThemeResult:
+    """Cluster comments into labelled themes (see the module docstring for how).
+
+    Args:
+        ids: the comments' ids, unique.
+        texts: their texts (the authors' own words), same order.
+        embeddings: one L2-normalised row per text.
+        guided: names of themes the user cares about, e.g. ``["management"]``.
+        guided_embeddings: embeddings of those names (embed the names as
+            they are, through ``embed_texts``, so they are cached too).
+        seed: random state of PCA and k-means.
+
+    Raises:
+        ValueError: inputs of different lengths, repeated ids, or guided
+            names without their embeddings.
+    """
+    n = len(ids)
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    if len(texts) != n or (n and (vectors.ndim != 2 or vectors.shape[0] != n)):
+        raise ValueError(f"{n} ids, {len(texts)} texts and embeddings of shape {vectors.shape} do not match")
+    if len(set(ids)) != n:
+        raise ValueError("comment ids must be unique")
+    names, name_vectors = _guided_inputs(guided, guided_embeddings, vectors.shape[1] if n else None)
+
+    params: dict[str, Any] = {"seed": seed, "min_texts": MIN_TEXTS, "guided": list(names)}
+    if n < MIN_TEXTS:
+        note = (
+            "No comments with text: no themes to find."
+            if n == 0
+            else f"Only {n} comment{'s' if n != 1 else ''}: too few to find themes."
+        )
+        return ThemeResult([], {i: -1 for i in ids}, 1.0 if n else 0.0, "too_small", note, params)
+
+    # 1. canonical order
+    order = sorted(range(n), key=lambda i: (hashlib.sha256(texts[i].encode("utf-8", "surrogatepass")).digest(), ids[i]))
+    c_ids = [ids[i] for i in order]
+    c_docs = [texts[i] for i in order]
+    c_vecs = _normalise(vectors[order])
+
+    # 2. guided themes
+    labels = np.full(n, -1, dtype=np.int64)  # working labels: guided 0..g-1, free g.., -1 none
+    if names:
+        labels, guided_params = _assign_guided(c_vecs, name_vectors, labels)
+        params.update(guided_params)
+    g = len(names)
+
+    # 3-4. free themes
+    free = np.flatnonzero(labels == -1)
+    notes: list[str] = []
+    method = "bertopic"
+    if len(free) >= MIN_TEXTS:
+        free_labels, cluster_params = _cluster(c_docs, c_vecs, free, seed)
+        params.update(cluster_params)
+        labels[free] = np.where(free_labels >= 0, free_labels + g, -1)
+    else:
+        method = "guided_only" if g else "too_small"
+        notes.append(f"Only {len(free)} comments outside the guided themes: too few to find more themes.")
+
+    # 5. keywords, labels, representatives
+    keywords = _keywords(c_docs, labels)
+    themes: list[tuple[bool, int, str, list[str], list[int]]] = []
+    for group in range(int(labels.max(initial=-1)) + 1):
+        members = np.flatnonzero(labels == group)
+        if group >= g and len(members) == 0:
+            continue
+        is_guided = group < g
+        kws, label_terms = keywords.get(group, ([], []))
+        label = names[group] if is_guided else _label(label_terms)
+        themes.append((is_guided, group, label, kws, members.tolist()))
+    themes.sort(key=lambda t: (not t[0], t[1] if t[0] else -len(t[4]), t[2]))
+
+    final: list[Theme] = []
+    remap: dict[int, int] = {}
+    for new_id, (is_guided, group, label, kws, members) in enumerate(themes):
+        remap[group] = new_id
+        reps = _representatives(c_vecs, members)
+        final.append(
+            Theme(
+                id=new_id,
+                label=label,
+                keywords=kws,
+                size=len(members),
+                share=round(len(members) / n, 4),
+                representative_ids=[c_ids[i] for i in reps],
+                guided=is_guided,
+            )
+        )
+        if is_guided and not members:
+            notes.append(f'No comment matched the guided theme "{label}".')
+    assignment = {c_ids[i]: remap.get(int(labels[i]), -1) for i in range(n)}
+    assignment = {i: assignment[i] for i in ids}  # input order
+    unassigned = round(float(np.mean(labels == -1)), 4)
+    if not any(not t.guided for t in final) and method == "bertopic":
+        notes.append("The comments did not form clear themes.")
+    return ThemeResult(final, assignment, unassigned, method, " ".join(notes) or None, params)
+
+
+# --------------------------------------------------------------------------
+# steps
+
+
+def _guided_inputs(
+    guided: Sequence[str] | None, guided_embeddings: np.ndarray | None, dim: int | None
+) -> tuple[list[str], np.ndarray]:
+    names = [str(name).strip() for name in guided or ()]
+    if not names:
+        return [], np.zeros((0, dim or 0), dtype=np.float32)
+    if any(not name for name in names):
+        raise ValueError("guided theme names must not be empty")
+    if len({name.casefold() for name in names}) != len(names):
+        raise ValueError("guided theme names must be distinct")
+    if guided_embeddings is None:
+        raise ValueError("guided themes need guided_embeddings (the embeddings of their names)")
+    vectors = np.asarray(guided_embeddings, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != len(names) or (dim is not None and vectors.shape[1] != dim):
+        raise ValueError(f"guided_embeddings of shape {vectors.shape} do not match {len(names)} names")
+    return names, _normalise(vectors)
+
+
+def _assign_guided(vecs: np.ndarray, name_vecs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+    sims = vecs @ name_vecs.T  # (n, g)
+    best = sims.argmax(axis=1)
+    best_sim = sims[np.arange(len(vecs)), best]
+    top = sims.max(axis=0)  # each theme's best match
+    cut = np.maximum(GUIDED_FLOOR, top - GUIDED_BAND)
+    member = best_sim >= cut[best]
+    out = labels.copy()
+    out[member] = best[member]
+    params = {
+        "guided_floor": GUIDED_FLOOR,
+        "guided_band": GUIDED_BAND,
+        "guided_thresholds": [round(float(c), 3) for c in cut],
+    }
+    return out, params
+
+
+def _cluster(docs: list[str], vecs: np.ndarray, free: np.ndarray, seed: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """BERTopic over the free comments; returns a label per free comment (-1: none)."""
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    bertopic_cls, ctfidf_cls = _import_bertopic()
+    m = len(free)
+    k = int(min(MAX_THEMES, max(2, round(math.sqrt(m / 4))), max(2, m // 5)))
+    dims = int(min(MAX_DIMS, m - 1, vecs.shape[1]))
+    min_size = max(3, round(0.015 * m))
+    model = bertopic_cls(
+        embedding_model=None,
+        umap_model=PCA(n_components=dims, svd_solver="full", random_state=seed),
+        hdbscan_model=KMeans(n_clusters=k, n_init=10, random_state=seed),
+        # BERTopic's own keywords are recomputed below over the final groups;
+        # min_df=1 keeps its vectorizer from failing on tiny inputs.
+        vectorizer_model=CountVectorizer(stop_words=_stop_words(), token_pattern=_TOKEN, min_df=1),
+        ctfidf_model=ctfidf_cls(reduce_frequent_words=True),
+        calculate_probabilities=False,
+        verbose=False,
+    )
+    sub_docs = [_clean(docs[i]) for i in free]
+    sub_vecs = vecs[free]
+    # One thread: on these small matrices OpenMP's start-up and spinning cost
+    # more than they save (k-means on 467 comments: 0.04 s vs 1-3 s on 2 busy cores).
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        topics = np.asarray(model.fit_transform(sub_docs, sub_vecs)[0], dtype=np.int64)
+
+    labels = _by_centroid(sub_vecs, topics, min_size)
+    params = {
+        "reduction": f"PCA({dims})",
+        "clusterer": f"KMeans(k={k}, n_init=10)",
+        "member_floor": MEMBER_FLOOR,
+        "min_theme_size": min_size,
+    }
+    return labels, params
+
+
+def _by_centroid(vecs: np.ndarray, topics: np.ndarray, min_size: int) -> np.ndarray:
+    """Each comment to its nearest cluster centroid if close enough; small clusters dissolve."""
+    alive = [t for t in sorted(set(topics.tolist())) if t >= 0]
+    labels = np.full(len(vecs), -1, dtype=np.int64)
+    while alive:
+        centroids = _normalise(np.stack([vecs[topics == t].mean(axis=0) for t in alive]))
+        sims = vecs @ centroids.T
+        nearest = sims.argmax(axis=1)
+        ok = sims[np.arange(len(vecs)), nearest] >= MEMBER_FLOOR
+        labels = np.where(ok, np.asarray(alive)[nearest], -1)
+        sizes = {t: int(np.sum(labels == t)) for t in alive}
+        small = [t for t in alive if sizes[t] < min_size]
+        if not small:
+            break
+        alive = [t for t in alive if t not in small]
+        if not alive:
+            labels[:] = -1
+    # renumber 0..k-1 in order of first appearance (canonical order: deterministic)
+    mapping: dict[int, int] = {}
+    for t in labels.tolist():
+        if t >= 0 and t not in mapping:
+            mapping[t] = len(mapping)
+    return np.asarray([mapping.get(t, -1) for t in labels.tolist()], dtype=np.int64)
+
+
+def _keywords(docs: list[str], labels: np.ndarray) -> dict[int, tuple[list[str], list[str]]]:
+    """Per group: its top c-TF-IDF terms, and those of them common enough to name it.
+
+    The unassigned comments count as one more class, so their words do not
+    look distinctive of any theme.
+    """
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    _, ctfidf_cls = _import_bertopic()
+    groups = sorted({int(x) for x in labels.tolist()})
+    cleaned = [_clean(d) for d in docs]
+    try:
+        vectorizer = CountVectorizer(
+            stop_words=_stop_words(), token_pattern=_TOKEN, ngram_range=(1, 2), min_df=2 if len(docs) >= 60 else 1
+        )
+        counts = vectorizer.fit_transform(cleaned)
+    except ValueError:  # nothing but stop words
+        return {}
+    vocab = vectorizer.get_feature_names_out()
+    rows = np.asarray([groups.index(int(x)) for x in labels.tolist()])
+    indicator = sp.csr_matrix((np.ones(len(docs)), (rows, np.arange(len(docs)))), shape=(len(groups), len(docs)))
+    per_group = (indicator @ counts).tocsr()
+    doc_freq = (indicator @ (counts > 0).astype(np.float64)).toarray()
+    scores = ctfidf_cls(reduce_frequent_words=True).fit_transform(per_group).toarray()
+    out: dict[int, tuple[list[str], list[str]]] = {}
+    for row, group in enumerate(groups):
+        if group < 0:
+            continue
+        size = int(np.sum(rows == row))
+        ranked = [i for i in np.lexsort((vocab, -scores[row])) if scores[row, i] > 0][:40]
+        terms = _distinct_terms([(str(vocab[i]), float(scores[row, i])) for i in ranked])
+        # a label must speak for a fair part of the theme, not for two comments
+        common = {str(vocab[i]) for i in ranked if doc_freq[row, i] >= max(2, LABEL_COVERAGE * size)}
+        out[group] = (terms[:TOP_KEYWORDS], [t for t in terms if t in common])
+    return out
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to tell that "fingerprinting" repeats "fingerprint"."""
+    for suffix in ("ing", "ers", "er", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _distinct_terms(ranked: list[tuple[str, float]]) -> list[str]:
+    """Terms in score order, a bigram standing in for its words when it scores close to them."""
+    chosen: list[str] = []
+    covered: set[str] = set()
+    bigrams = [(t, s) for t, s in ranked if " " in t]
+    for term, score in ranked:
+        stems = {_stem(w) for w in term.split()}
+        if stems <= covered or term in chosen:
+            continue
+        pick = term
+        if " " not in term:
+            pick = next(
+                (b for b, bs in bigrams if term in b.split() and bs >= 0.7 * score and b not in chosen), term
+            )
+        chosen.append(pick)
+        covered.update(_stem(w) for w in pick.split())
+    return chosen
+
+
+def _label(candidates: list[str]) -> str:
+    """One or two distinct terms, 2-5 words: "data cleaning / mess", "ai winter / buzzword"."""
+    parts: list[str] = []
+    for term in candidates:
+        stems = {_stem(w) for w in term.split()}
+        overlap = [p for p in parts if stems & {_stem(w) for w in p.split()}]
+        if overlap:
+            # "ai" then "ai winter": the bigram replaces the word it contains
+            if len(overlap) == 1 and {_stem(w) for w in overlap[0].split()} <= stems:
+                parts[parts.index(overlap[0])] = term
+            continue
+        if sum(len(p.split()) for p in parts) + len(term.split()) > 5:
+            continue
+        parts.append(term)
+        if len(parts) == 2:
+            break
+    label = " / ".join(parts)
+    return label if len(label.split()) >= 2 else (f"{label} comments" if label else "miscellaneous comments")
+
+
+def _representatives(vecs: np.ndarray, members: list[int]) -> list[int]:
+    """Up to three members closest to the theme's centroid; ties go to canonical order."""
+    if not members:
+        return []
+    sub = vecs[members]
+    centroid = _normalise(sub.mean(axis=0, keepdims=True))[0]
+    sims = sub @ centroid
+    ranked = sorted(range(len(members)), key=lambda j: (-round(float(sims[j]), 6), members[j]))
+    return [members[j] for j in ranked[:3]]
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def _clean(text: str) -> str:
+    return _APOSTROPHE.sub("", _URL.sub(" ", text)).lower()
+
+
+@lru_cache(maxsize=1)
+def _stop_words_frozen() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | FILLER_WORDS
+
+
+def _stop_words() -> list[str]:
+    return sorted(_stop_words_frozen())
+
+
+def is_stop_word(word: str) -> bool:
+    """Whether ``word`` is dropped from keywords and labels."""
+    return word.lower() in _stop_words_frozen()
+
+
+# Submodules BERTopic imports inside ``try: ... except ModuleNotFoundError``
+# and which pull in torch/transformers pipelines or PIL; hiding them makes
+# BERTopic treat those optional backends as not installed.
+_OPTIONAL_SUBMODULES = (
+    "bertopic.backend._multimodal",
+    "bertopic.representation._textgeneration",
+    "bertopic.representation._zeroshot",
+    "bertopic.representation._visual",
+)
+
+
+@lru_cache(maxsize=1)
+def _import_bertopic() -> tuple[Any, Any]:
+    """``BERTopic`` and ``ClassTfidfTransformer``, imported as cheaply as possible."""
+    if "bertopic" not in sys.modules:
+        # find_spec("plotly") is None when sys.modules holds None for it: BERTopic
+        # then skips its plotting module, and with it UMAP and plotly.
+        hidden = [m for m in ("plotly", *_OPTIONAL_SUBMODULES) if m not in sys.modules]
+        if "torch" not in sys.modules:
+            # bertopic._save_utils tries torch (for saving models, which we never
+            # do): 1-2 s when the embeddings all came from the cache. scipy and
+            # sklearn look torch up in sys.modules as they import, so they go first.
+            with contextlib.suppress(ImportError):
+                import hdbscan  # noqa: F401
+            import pandas  # noqa: F401
+            import scipy.stats  # noqa: F401
+            import sklearn.cluster  # noqa: F401
+
+            hidden.append("torch")
+        for name in hidden:
+            sys.modules[name] = None  # type: ignore[assignment]
+        try:
+            from bertopic import BERTopic
+            from bertopic.vectorizers import ClassTfidfTransformer
+
+            return BERTopic, ClassTfidfTransformer
+        except Exception as exc:  # a BERTopic release that no longer tolerates this
+            log.debug("trimmed BERTopic import failed (%s); importing it whole", exc)
+            for name in [m for m in sys.modules if m == "bertopic" or m.startswith("bertopic.")]:
+                del sys.modules[name]
+        finally:
+            for name in hidden:
+                if sys.modules.get(name, False) is None:
+                    del sys.modules[name]
+    from bertopic import BERTopic
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    return BERTopic, ClassTfidfTransformer

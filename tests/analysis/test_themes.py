@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from threadscope.analysis.embed import EmbeddingCache, FakeEmbedder, SentenceTransformerEmbedder, embed_texts
+from threadscope.analysis.themes import ThemeResult, find_themes, is_stop_word
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SEED = DATA / "seed" / "24330326.page.txt"
+HN = DATA / "hn" / "items" / "27145911.json"
+
+TOPICS = {
+    "cats": "cat kitten purr whiskers litter meow feline",
+    "markets": "stock bond yield inflation market investor shares",
+    "rockets": "rocket launch orbit booster engine payload spacex",
+}
+
+
+def synthetic(n_per_topic: int) -> tuple[list[str], list[str]]:
+    """Comments built from each topic's words: k-means should find the topics."""
+    rng = random.Random(7)
+    ids, texts = [], []
+    for name, words in TOPICS.items():
+        vocab = words.split()
+        for i in range(n_per_topic):
+            ids.append(f"{name}-{i}")
+            texts.append(" ".join(rng.sample(vocab, 4)) + f" and some {rng.choice(['more', 'other'])} words")
+    return ids, texts
+
+
+def fake(ids: list[str], texts: list[str], **kw: Any) -> ThemeResult:
+    return find_themes(ids, texts, FakeEmbedder().embed(texts), **kw)
+
+
+def check_shape(result: ThemeResult, ids: list[str]) -> None:
+    assert set(result.assignment) == set(ids)
+    assert [t.id for t in result.themes] == list(range(len(result.themes)))
+    known = {t.id for t in result.themes} | {-1}
+    assert set(result.assignment.values()) <= known
+    for theme in result.themes:
+        assert theme.size == sum(1 for v in result.assignment.values() if v == theme.id)
+        assert all(result.assignment[r] == theme.id for r in theme.representative_ids)
+    json.dumps(result.to_dict())
+    assert result["assignment"] == result.assignment and result.get("method") == result.method
+
+
+# ---------------------------------------------------------------- plumbing, fake embedder
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_tiny_threads_are_too_small(n: int) -> None:
+    ids, texts = [str(i) for i in range(n)], [f"comment number {i}" for i in range(n)]
+    result = find_themes(ids, texts, FakeEmbedder().embed(texts) if n else np.zeros((0, 64)))
+    assert result.method == "too_small"
+    assert result.themes == []
+    assert result.note is not None and (f"Only {n} comment" in result.note or n == 0)
+    assert all(v == -1 for v in result.assignment.values())
+    check_shape(result, ids)
+
+
+def test_thirty_comments_find_the_three_topics() -> None:
+    ids, texts = synthetic(10)
+    result = fake(ids, texts)
+    assert result.method == "bertopic"
+    check_shape(result, ids)
+    assert 2 <= len(result.themes) <= 4
+    for topic in TOPICS:
+        members = [result.assignment[i] for i in ids if i.startswith(topic)]
+        top = max(set(members), key=members.count)
+        assert top != -1 and members.count(top) >= 7, (topic, members)
+    for theme in result.themes:
+        assert 2 <= len(theme.label.split()) <= 5
+        assert theme.keywords and len(theme.keywords) <= 8
+
+
+def test_order_of_comments_does_not_matter() -> None:
+    ids, texts = synthetic(10)
+    base = fake(ids, texts).to_dict()
+    pairs = list(zip(ids, texts))
+    random.Random(1).shuffle(pairs)
+    shuffled = fake([p[0] for p in pairs], [p[1] for p in pairs]).to_dict()
+    assert shuffled == base
+
+
+def test_guided_theme_takes_matching_comments() -> None:
+    ids, texts = synthetic(10)
+    name = "rocket launch orbit booster"
+    result = fake(ids, texts, guided=[name], guided_embeddings=FakeEmbedder().embed([name]))
+    check_shape(result, ids)
+    guided = result.themes[0]
+    assert guided.guided and guided.label == name and guided.id == 0
+    members = [i for i, t in result.assignment.items() if t == 0]
+    assert members and all(i.startswith("rockets") for i in members)
+    assert any(not t.guided for t in result.themes)  # the rest is still clustered
+
+
+def test_guided_theme_matching_nothing_is_kept_and_noted() -> None:
+    ids, texts = synthetic(10)
+    result = fake(ids, texts, guided=["zebra"], guided_embeddings=FakeEmbedder().embed(["zebra"]))
+    assert result.themes[0].label == "zebra" and result.themes[0].size == 0
+    assert result.note and "zebra" in result.note
+
+
+def test_bad_inputs_raise() -> None:
+    ids, texts = synthetic(5)
+    vecs = FakeEmbedder().embed(texts)
+    with pytest.raises(ValueError):
+        find_themes(ids[:-1], texts, vecs)
+    with pytest.raises(ValueError):
+        find_themes(ids, texts, vecs, guided=["x"])
+    with pytest.raises(ValueError):
+        find_themes(["a"] * len(texts), texts, vecs)
+
+
+# ---------------------------------------------------------------- the real model
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not SEED.exists() or not HN.exists():
+        pytest.skip(f"real discussion data not found under {DATA}")
+    from threadscope.sources.files import parse_text
+    from threadscope.sources.hn import parse_item
+
+    data_dir = tmp_path_factory.mktemp("data")
+    embedder = SentenceTransformerEmbedder(data_dir=data_dir)
+    cache = EmbeddingCache(data_dir)
+    out: dict[str, Any] = {}
+    threads = {
+        "seed": parse_text(SEED.read_text(), name="24330326.page"),
+        "hn": parse_item(json.loads(HN.read_text())),
+    }
+    for key, thread in threads.items():
+        posts = [p for p in thread.comments if p.has_text]
+        ids, texts = [p.id for p in posts], [p.own_text for p in posts]
+        out[key] = (ids, texts, embed_texts(texts, embedder, cache))
+    out["guided"] = ["management", "data cleaning", "overhype"]
+    out["guided_vecs"] = embed_texts(out["guided"], embedder, cache)
+    out["results"] = {key: find_themes(*out[key]) for key in threads}
+    return out
+
+
+def words_of(result: ThemeResult) -> set[str]:
+    return {w for t in result.themes for k in t.keywords for w in k.split()}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("key", ["seed", "hn"])
+def test_real_themes_are_deterministic_and_order_free(real: dict[str, Any], key: str) -> None:
+    ids, texts, vecs = real[key]
+    base = real["results"][key]
+    assert find_themes(ids, texts, vecs).to_dict() == base.to_dict()
+    order = list(range(len(ids)))
+    random.Random(3).shuffle(order)
+    shuffled = find_themes([ids[i] for i in order], [texts[i] for i in order], vecs[order])
+    assert shuffled.to_dict() == base.to_dict()
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("key", ["seed", "hn"])
+def test_real_themes_cover_most_comments_with_readable_labels(real: dict[str, Any], key: str) -> None:
+    ids = real[key][0]
+    result = real["results"][key]
+    check_shape(result, ids)
+    assert result.method == "bertopic"
+    assert 5 <= len(result.themes) <= 16
+    assert result.unassigned_share < 0.25  # measured: 0.15 (seed), 0.09 (hn)
+    sizes = [t.size for t in result.themes]
+    assert sizes == sorted(sizes, reverse=True)
+    for theme in result.themes:
+        words = re.split(r"[ /]+", theme.label)
+        assert 2 <= len(words) <= 5, theme.label
+        assert not any(is_stop_word(w) for w in words), theme.label
+        assert not re.match(r"^\d+_", theme.label)
+        assert 2 <= len(theme.representative_ids) <= 3
+
+
+@pytest.mark.model
+def test_seed_themes_match_what_the_discussion_is_about(real: dict[str, Any]) -> None:
+    words = words_of(real["results"]["seed"])
+    expected = {"cleaning", "phd", "winter", "postings", "pandemic", "driven", "nlp", "buzzword", "management", "hype"}
+    found = {w for w in words if any(w.startswith(e) for e in expected)}
+    assert len({e for e in expected if any(w.startswith(e) for w in found)}) >= 7, sorted(words)
+
+
+@pytest.mark.model
+def test_hn_themes_match_what_the_discussion_is_about(real: dict[str, Any]) -> None:
+    words = words_of(real["results"]["hn"])
+    expected = {"fingerprint", "popup", "scheme", "tor", "detect", "chromium", "skype", "linux", "installed"}
+    assert len({e for e in expected if any(w.startswith(e) for w in words)}) >= 6, sorted(words)
+
+
+@pytest.mark.model
+def test_guided_themes_on_the_seed_page(real: dict[str, Any]) -> None:
+    ids, texts, vecs = real["seed"]
+    result = find_themes(ids, texts, vecs, guided=real["guided"], guided_embeddings=real["guided_vecs"])
+    check_shape(result, ids)
+    assert [t.label for t in result.themes[:3]] == real["guided"]
+    assert all(t.guided for t in result.themes[:3]) and not any(t.guided for t in result.themes[3:])
+    by_id = dict(zip(ids, texts, strict=True))
+
+    def members(theme_id: int) -> list[str]:
+        return [by_id[i].lower() for i, t in result.assignment.items() if t == theme_id]
+
+    cleaning = members(1)
+    assert len(cleaning) >= 3
+    assert sum("clean" in t for t in cleaning) / len(cleaning) >= 0.8
+    management = members(0)
+    assert len(management) >= 4
+    assert sum(bool(re.search(r"manag|leader|executive", t)) for t in management) / len(management) >= 0.6
+    assert result.unassigned_share < 0.25
+    assert len([t for t in result.themes if not t.guided]) >= 5
