@@ -121,3 +121,11 @@ def local_server() -> Iterator[LocalServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def real_embedder(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The packaged all-MiniLM-L6-v2, loaded once for the session (offline, sha256-checked)."""
+    from threadscope.analysis.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(data_dir=tmp_path_factory.mktemp("model-check"))

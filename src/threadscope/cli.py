@@ -115,7 +115,7 @@ def analyze_thread(
     themes_found = len(s["themes"] or [])
     _err(
         f"{s['thread']['title'] or result.thread.id}: {len(s['posts'])} comments, "
-        f"{themes_found} theme{'' if themes_found == 1 else 's'}; wrote {', '.join(p.name for p in written)} to {folder}",
+        f"{themes_found} theme{'' if themes_found == 1 else 's'}; wrote {_listing(written)} to {folder}",
         quiet,
     )
     if embed_summary:
@@ -225,7 +225,7 @@ def compare(
         )
     folder = out or result.default_dir()
     written = result.write(folder, formats)
-    _err(f"compared {len(specs)} threads; wrote {', '.join(p.name for p in written)} to {folder}", quiet)
+    _err(f"compared {len(specs)} threads; wrote {_listing(written)} to {folder}", quiet)
     typer.echo(str(folder))
 
 
@@ -256,6 +256,15 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def _listing(paths: list[Path]) -> str:
+    """``report.md, results.json and 12 figures``: the files written, figures counted."""
+    figures = [p for p in paths if p.parent.name == "figures"]
+    names = [p.name for p in paths if p not in figures]
+    if figures:
+        names.append(f"{len(figures)} figure files")
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else "nothing"
 
 
 def _err(message: str, quiet: bool) -> None:

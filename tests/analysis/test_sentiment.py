@@ -227,9 +227,9 @@ def test_method_and_caveats(thread: Thread) -> None:
     result = summarize_sentiment(thread, SCORES, n_boot=100)
     assert result["method"]["name"] == "VADER"
     assert (result["method"]["positive_at_least"], result["method"]["negative_at_most"]) == (0.05, -0.05)
-    assert 2 <= len(result["caveats"]) <= 4
+    assert 2 <= len(result["caveats"]) <= 5
     joined = " ".join(result["caveats"])
-    for needle in ("lexicon", "sarcasm", "vulnerability", "not whether the author agrees"):
+    for needle in ("lexicon", "sarcasm", "vulnerability", "not whether the author agrees", "only English"):
         assert needle in joined
     assert json.loads(json.dumps(result)) == result
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from threadscope.analysis.sentiment import CAVEATS
+
 HN = "https://news.ycombinator.com/item?id="
 
 # Each payload must come out as inert, visible text in every format.
@@ -274,7 +276,7 @@ def make_results() -> dict[str, Any]:
                 },
             ],
             "method": "VADER compound score on each comment's own text",
-            "caveats": ["Only 11 comments were scored, so the interval is wide."],
+            "caveats": [*CAVEATS, "Only 11 comments were scored, so the interval is wide."],
         },
         "themes": [
             {

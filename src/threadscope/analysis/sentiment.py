@@ -55,6 +55,8 @@ CAVEATS = [
     '(for example "kill a process", "attack surface", "vulnerability"), '
     "which pulls threads about security or failures downward.",
     "Long comments add up many rated words, so their scores tend towards the extremes.",
+    "It knows only English. Read its scores as a thermometer for the thread as a whole, "
+    "not as a verdict on any one comment.",
 ]
 
 

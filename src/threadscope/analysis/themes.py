@@ -316,7 +316,15 @@ def _cluster(docs: list[str], vecs: np.ndarray, free: np.ndarray, seed: int) -> 
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        topics = np.asarray(model.fit_transform(sub_docs, sub_vecs)[0], dtype=np.int64)
+        try:
+            topics = np.asarray(model.fit_transform(sub_docs, sub_vecs)[0], dtype=np.int64)
+        except ValueError as exc:
+            if "empty vocabulary" not in str(exc):
+                raise
+            # Nothing but stop words (e.g. "+1", "this"): BERTopic's keywords are
+            # recomputed below anyway, so let it count every token instead.
+            model.vectorizer_model = CountVectorizer(token_pattern=r"(?u)\S+", min_df=1)
+            topics = np.asarray(model.fit_transform(sub_docs, sub_vecs)[0], dtype=np.int64)
 
     labels = _by_centroid(sub_vecs, topics, min_size)
     params = {

@@ -35,16 +35,14 @@ QUOTES_PER_THEME = 2
 THEMES_QUOTED = 8
 TABLE_ROWS = 8
 
+METHODS = {
+    "bertopic": "BERTopic over sentence embeddings",
+    "guided_only": "matching the guided theme names by meaning",
+}
 VADER_GOOD = (
     "VADER is a dictionary of scored words plus rules, built for short social-media posts. It handles "
     "plain praise and complaint, intensifiers (“very”), negation (“not good”), emphasis (capitals, “!!!”), "
     "emoji and common slang well."
-)
-VADER_BAD = (
-    "It misses sarcasm and irony, reads technical words by their everyday sense (“kill the process”, "
-    "“a killer feature”), cannot tell quoted text from the commenter's own view, averages long comments "
-    "that mix praise and criticism towards neutral, and knows only English. Read its scores as a "
-    "thermometer for the thread as a whole, not as a verdict on any one comment."
 )
 
 
@@ -195,6 +193,8 @@ def themes_line(results: Mapping[str, Any], limit: int = 3) -> Inlines:
         return inlines(Text("Themes:", "strong"), " not found (the theme analysis did not run).")
     themes = [t for t in data.themes(results) if str(t.get("id")) != "-1"]
     if not themes:
+        if (results.get("themes_info") or {}).get("method") == "too_small":
+            return inlines(Text("Themes:", "strong"), " too few comments to find any.")
         return inlines(Text("Themes:", "strong"), " none stood out; the comments did not form clear groups.")
     parts: list[str | Text | None] = [Text(f"Main theme{'s' if len(themes) > 1 else ''}:", "strong"), " "]
     shown = themes[:limit]
@@ -276,8 +276,12 @@ def _themes_section(ctx: _Context, doc: Document) -> None:
     themes = [t for t in ctx.themes if str(t.get("id")) != "-1"]
     method = clean(ctx.themes_info.get("method"))
     unassigned = data.number(ctx.themes_info.get("unassigned_share"))
+    note = clean(ctx.themes_info.get("note"))
+    if not themes:
+        doc.add(Paragraph(inlines(note or "The comments did not form clear groups, so no themes are shown.")))
+        return
     intro = f"The comments fall into {fmt.count(len(themes), 'theme')}"
-    intro += f", found by {method}" if method else ""
+    intro += f", found by {METHODS.get(method, method)}" if method else ""
     intro += "."
     if unassigned:
         intro += f" {fmt.pct(unassigned)} of comments fit none of them."
@@ -286,11 +290,8 @@ def _themes_section(ctx: _Context, doc: Document) -> None:
     if any(t.get("guided") for t in themes):
         intro += " Themes marked “guided” started from names given to threadscope."
     doc.add(Paragraph(inlines(intro)))
-    note = clean(ctx.themes_info.get("note"))
     if note:
         doc.add(Paragraph(inlines(note), note=True))
-    if not themes:
-        return
     _figure(ctx, doc, "themes", "Comments per theme and each theme's mean tone.")
     rows = []
     for t in themes:
@@ -427,10 +428,9 @@ def _tone_section(ctx: _Context, doc: Document) -> None:
 
     doc.add(Heading(3, inlines("What VADER is and is not good at")))
     doc.add(Paragraph(inlines(VADER_GOOD)))
-    doc.add(Paragraph(inlines(VADER_BAD)))
     caveats = [clean(c) for c in s.get("caveats") or [] if clean(c)]
     if caveats:
-        doc.add(Paragraph(inlines("For this thread in particular:")))
+        doc.add(Paragraph(inlines("Its limits:")))
         doc.add(BulletList(tuple(inlines(c) for c in caveats)))
 
 

@@ -1,0 +1,250 @@
+"""What ``analyze`` and ``compare`` return: plain results plus conveniences for notebooks.
+
+``results`` is exactly what ``results.json`` holds; the properties turn parts
+of it into pandas DataFrames, and ``write`` hands it to the report writers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from threadscope.errors import InputError
+from threadscope.model import Thread
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMATS = frozenset({"md", "html", "json"})
+
+
+def check_formats(formats: Iterable[str]) -> set[str]:
+    """The set of output formats, validated.
+
+    Raises:
+        InputError: for a format threadscope does not write.
+    """
+    chosen = {f.strip().lower() for f in formats if f.strip()}
+    unknown = chosen - FORMATS
+    if unknown or not chosen:
+        raise InputError(f"unknown format {', '.join(sorted(unknown)) or '(none)'}; choose from md, html, json")
+    return chosen
+
+
+@dataclass
+class Analysis:
+    """The analysis of one thread: plain results, plus conveniences for notebooks."""
+
+    thread: Thread
+    results: dict[str, Any]
+    _frame: Any = field(default=None, repr=False)
+
+    @property
+    def posts(self) -> pd.DataFrame:
+        """One row per post (not the root): id, parent_id, author, depth, created_at, sentiment, theme, text…"""
+        if self._frame is None:
+            import pandas as pd
+
+            frame = pd.DataFrame(self.results["posts"])
+            frame["created_at"] = pd.to_datetime(frame.get("created_at"), utc=True, errors="coerce")
+            self._frame = frame
+        return self._frame
+
+    @property
+    def themes(self) -> list[dict[str, Any]]:
+        """The themes, largest first."""
+        return list(self.results["themes"] or [])
+
+    @property
+    def structure(self) -> dict[str, Any]:
+        """Reply-structure figures (see ``analysis.structure``)."""
+        return dict(self.results["structure"] or {})
+
+    @property
+    def sentiment(self) -> dict[str, Any]:
+        """Tone figures (see ``analysis.sentiment``)."""
+        return dict(self.results["sentiment"] or {})
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Version, model, parameters and timings of the run."""
+        return dict(self.results["meta"])
+
+    def to_json(self) -> str:
+        """``results.json`` as a string (schema ``threadscope.analysis/1``)."""
+        from threadscope.report.results import results_json
+
+        return results_json(self.results)
+
+    def default_dir(self) -> Path:
+        """``reports/<source>-<id>``."""
+        return Path("reports") / f"{self.thread.source}-{self.thread.id}"
+
+    def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
+        """Write the report files (``report.md``, ``report.html``, ``results.json``, …) and return their paths."""
+        formats = check_formats(formats)
+        out = Path(out_dir) if out_dir is not None else self.default_dir()
+        out.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        if "json" in formats:
+            from threadscope.report.results import write_comments_csv, write_results_json
+
+            written.append(write_results_json(self.results, out / "results.json"))
+            written.append(write_comments_csv(self.results, out / "comments.csv"))
+        if formats & {"md", "html"}:
+            from threadscope.report import write_reports
+
+            written.extend(write_reports(self.results, out, set(formats & {"md", "html"})))
+        return written
+
+
+@dataclass
+class Comparison:
+    """Two or more threads compared: plain results, plus conveniences for notebooks.
+
+    ``results`` is what ``results.json`` holds (schema ``threadscope.comparison/1``);
+    everything in it is deterministic for a given input and seed except
+    ``meta.timings_s``.
+    """
+
+    loaded: list[Thread]
+    results: dict[str, Any]
+
+    @property
+    def keys(self) -> list[str]:
+        """Each thread's label (``source:id``), in the order given."""
+        return [str(t["key"]) for t in self.results["threads"]]
+
+    @property
+    def threads(self) -> pd.DataFrame:
+        """One row per thread: counts, depth, tone with its 95% CI, and the tone shares."""
+        import pandas as pd
+
+        rows = []
+        for entry in self.results["threads"]:
+            tone, shape, block = entry["sentiment"], entry["structure"], entry["thread"]
+            ci = tone.get("ci95") or [None, None]
+            rows.append(
+                {
+                    "thread": entry["key"],
+                    "letter": entry["letter"],
+                    "title": block.get("title"),
+                    "comments": shape.get("comments"),
+                    "authors": shape.get("authors"),
+                    "max_depth": shape.get("max_depth"),
+                    "scored": tone.get("n"),
+                    "sentiment_mean": tone.get("mean"),
+                    "ci95_low": ci[0],
+                    "ci95_high": ci[1],
+                    "positive_share": tone.get("positive_share"),
+                    "neutral_share": tone.get("neutral_share"),
+                    "negative_share": tone.get("negative_share"),
+                    "comparable": entry["comparable"],
+                }
+            )
+        return pd.DataFrame(rows).set_index("thread")
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """One row per pair: difference in mean tone, its CI, Mann-Whitney p, Cliff's delta, verdict."""
+        import pandas as pd
+
+        rows = []
+        for pair in self.results["pairs"]:
+            ci = pair.get("ci95") or [None, None]
+            row = {k: v for k, v in pair.items() if k != "ci95"}
+            rows.append({**row, "ci95_low": ci[0], "ci95_high": ci[1]})
+        return pd.DataFrame(rows)
+
+    @property
+    def themes(self) -> pd.DataFrame:
+        """One row per shared theme and thread: size, share, mean tone and distinctiveness z."""
+        import pandas as pd
+
+        rows = []
+        for theme in self.results["themes"]:
+            z = {d["thread"]: d["z"] for d in theme.get("distinctiveness") or []}
+            for cell in theme.get("by_thread") or []:
+                rows.append(
+                    {
+                        "theme": theme["id"],
+                        "label": theme.get("label"),
+                        "thread": cell["thread"],
+                        "size": cell["size"],
+                        "share": cell["share"],
+                        "sentiment_mean": cell["sentiment_mean"],
+                        "z": z.get(cell["thread"]),
+                        "distinctive": theme.get("distinctive_of") == cell["thread"],
+                    }
+                )
+        columns = ["theme", "label", "thread", "size", "share", "sentiment_mean", "z", "distinctive"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def posts(self) -> pd.DataFrame:
+        """One row per comment of every thread, with its thread's label in ``thread``."""
+        import pandas as pd
+
+        rows = [{"thread": e["key"], **post} for e in self.results["threads"] for post in e["posts"]]
+        frame = pd.DataFrame(rows)
+        if "created_at" in frame:
+            frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+        return frame
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Version, model, parameters and timings of the run."""
+        return dict(self.results["meta"])
+
+    def to_json(self) -> str:
+        """``results.json`` as a string (schema ``threadscope.comparison/1``)."""
+        from threadscope.report.results import results_json
+
+        return results_json(self.results)
+
+    def default_dir(self) -> Path:
+        """``reports/compare-<source>-<id>-<source>-<id>…``, shortened when long."""
+        return Path("reports") / compare_dir_name(self.keys)
+
+    def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
+        """Write the reports, ``results.json``, ``comments.csv`` and figures; return the paths written."""
+        formats = check_formats(formats)
+        out = Path(out_dir) if out_dir is not None else self.default_dir()
+        out.mkdir(parents=True, exist_ok=True)
+        from threadscope.report import compare as report
+
+        written: list[Path] = []
+        if "json" in formats:
+            from threadscope.report.results import write_results_json
+
+            written.append(write_results_json(self.results, out / "results.json"))
+            written.append(report.write_comments_csv(self.results, out / "comments.csv"))
+        if formats & {"md", "html"}:
+            written.extend(report.write_reports(self.results, out, set(formats & {"md", "html"})))
+        return written
+
+
+def compare_dir_name(keys: Sequence[str], limit: int = 80) -> str:
+    """``compare-hn-24330326-x-1300…``: labels joined with ``-``, made file-safe, shortened when long.
+
+    Each label keeps at most 24 characters; past ``limit`` characters the
+    name keeps the first labels and ends with how many more there are and a
+    short hash of them all, so different sets of threads never share a folder.
+    """
+    safe = [re.sub(r"[^A-Za-z0-9._]+", "-", key.replace(":", "-")).strip("-.") for key in keys]
+    parts = [part[:24].strip("-.") for part in safe]
+    name = "compare-" + "-".join(parts)
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:8]
+    kept: list[str] = []
+    for k, part in enumerate(parts):
+        tail = f"-and-{len(parts) - k}-more-{digest}"
+        if len("compare-" + "-".join([*kept, part])) + len(tail) > limit and kept:
+            return "compare-" + "-".join(kept) + tail
+        kept.append(part)
+    return "compare-" + "-".join(kept)[: limit - 17] + f"-{digest}"
