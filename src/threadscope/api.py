@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from threadscope import __version__
 from threadscope.errors import InputError
 from threadscope.model import Thread
-from threadscope.pipeline import Progress, Stopwatch, run, split_id, thread_block, themes_info
+from threadscope.pipeline import Progress, Stopwatch, run, split_id, themes_info, thread_block
 from threadscope.results import FORMATS, Analysis, Comparison, check_formats
 from threadscope.sources import SourceOptions
 from threadscope.sources import load as _load

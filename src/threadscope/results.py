@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,20 +86,11 @@ class Analysis:
 
     def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
         """Write the report files (``report.md``, ``report.html``, ``results.json``, …) and return their paths."""
-        formats = check_formats(formats)
+        from threadscope import report
+        from threadscope.report.results import write_comments_csv
+
         out = Path(out_dir) if out_dir is not None else self.default_dir()
-        out.mkdir(parents=True, exist_ok=True)
-        written: list[Path] = []
-        if "json" in formats:
-            from threadscope.report.results import write_comments_csv, write_results_json
-
-            written.append(write_results_json(self.results, out / "results.json"))
-            written.append(write_comments_csv(self.results, out / "comments.csv"))
-        if formats & {"md", "html"}:
-            from threadscope.report import write_reports
-
-            written.extend(write_reports(self.results, out, set(formats & {"md", "html"})))
-        return written
+        return _write(self.results, out, formats, write_comments_csv, report.write_reports)
 
 
 @dataclass
@@ -212,20 +203,31 @@ class Comparison:
 
     def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
         """Write the reports, ``results.json``, ``comments.csv`` and figures; return the paths written."""
-        formats = check_formats(formats)
-        out = Path(out_dir) if out_dir is not None else self.default_dir()
-        out.mkdir(parents=True, exist_ok=True)
         from threadscope.report import compare as report
 
-        written: list[Path] = []
-        if "json" in formats:
-            from threadscope.report.results import write_results_json
+        out = Path(out_dir) if out_dir is not None else self.default_dir()
+        return _write(self.results, out, formats, report.write_comments_csv, report.write_reports)
 
-            written.append(write_results_json(self.results, out / "results.json"))
-            written.append(report.write_comments_csv(self.results, out / "comments.csv"))
-        if formats & {"md", "html"}:
-            written.extend(report.write_reports(self.results, out, set(formats & {"md", "html"})))
-        return written
+
+def _write(
+    results: dict[str, Any],
+    out: Path,
+    formats: Iterable[str],
+    write_csv: Callable[[dict[str, Any], Path], Path],
+    write_reports: Callable[[dict[str, Any], Path, set[str]], list[Path]],
+) -> list[Path]:
+    """``results.json`` and ``comments.csv`` for ``json``, then the md/html reports and figures."""
+    from threadscope.report.results import write_results_json
+
+    chosen = check_formats(formats)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if "json" in chosen:
+        written.append(write_results_json(results, out / "results.json"))
+        written.append(write_csv(results, out / "comments.csv"))
+    if chosen & {"md", "html"}:
+        written.extend(write_reports(results, out, chosen & {"md", "html"}))
+    return written
 
 
 def compare_dir_name(keys: Sequence[str], limit: int = 80) -> str:

@@ -1,11 +1,11 @@
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from tests.conftest import shared_file
 from threadscope.analysis import sentiment
 from threadscope.analysis.sentiment import (
     bootstrap_ci,
@@ -19,15 +19,6 @@ from threadscope.model import Post, Thread
 from threadscope.sources.files import parse_text
 from threadscope.sources.hn import parse_item
 from threadscope.text import plain_to_text
-
-DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
-
-
-def _data(relative: str) -> Path:
-    path = DATA / relative
-    if not path.is_file():
-        pytest.skip(f"shared test data {relative} is absent (expected under {DATA.resolve()})")
-    return path
 
 
 def post(pid: str, parent: str, author: str | None, text: str = "", deleted: bool = False) -> Post:
@@ -260,7 +251,7 @@ def _raw_comments(node: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_real_hn_thread() -> None:
-    raw = json.loads(_data("hn/items/27145911.json").read_text(encoding="utf-8"))
+    raw = json.loads(shared_file("hn/items/27145911.json").read_text(encoding="utf-8"))
     thread = parse_item(raw)
     scores = score_posts(thread)
     result = summarize_sentiment(thread, scores)

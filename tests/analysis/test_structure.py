@@ -1,11 +1,11 @@
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import shared_file
 from threadscope.analysis.structure import (
     STRUCTURE_KEYS,
     analyze_structure,
@@ -17,15 +17,6 @@ from threadscope.analysis.structure import (
 from threadscope.model import Post, Thread
 from threadscope.sources.files import parse_text
 from threadscope.sources.hn import parse_item
-
-DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
-
-
-def _data(relative: str) -> Path:
-    path = DATA / relative
-    if not path.is_file():
-        pytest.skip(f"shared test data {relative} is absent (expected under {DATA.resolve()})")
-    return path
 
 
 def _at(hour: int, minute: int = 0, day: int = 14) -> datetime:
@@ -342,7 +333,7 @@ def _raw_comments(node: dict[str, Any], depth: int = 0) -> Iterator[tuple[dict[s
 
 
 def test_real_hn_thread() -> None:
-    raw = json.loads(_data("hn/items/27145911.json").read_text(encoding="utf-8"))
+    raw = json.loads(shared_file("hn/items/27145911.json").read_text(encoding="utf-8"))
     walked = list(_raw_comments(raw))
     result = analyze_structure(parse_item(raw))
 
@@ -365,7 +356,7 @@ def test_real_hn_thread() -> None:
 
 
 def test_real_pasted_page() -> None:
-    path = _data("seed/24330326.page.txt")
+    path = shared_file("seed/24330326.page.txt")
     thread = parse_text(path.read_text(encoding="utf-8"), name=path.stem)
     result = analyze_structure(thread)
     assert result["structured"] is False

@@ -83,7 +83,7 @@ def test_thirty_comments_find_the_three_topics() -> None:
 def test_order_of_comments_does_not_matter() -> None:
     ids, texts = synthetic(10)
     base = fake(ids, texts).to_dict()
-    pairs = list(zip(ids, texts))
+    pairs = list(zip(ids, texts, strict=True))
     random.Random(1).shuffle(pairs)
     shuffled = fake([p[0] for p in pairs], [p[1] for p in pairs]).to_dict()
     assert shuffled == base

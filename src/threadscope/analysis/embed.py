@@ -176,7 +176,7 @@ class SentenceTransformerEmbedder:
         """Encode ``texts``; loads the model on first use."""
         model = self._load()
         if self.model is None:  # our own MiniLM: same vectors, without importing sentence-transformers
-            vectors = model.encode(list(texts), batch_size=self.batch_size)
+            vectors = model.encode(list(texts))
         else:
             vectors = model.encode(
                 list(texts),

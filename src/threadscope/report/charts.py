@@ -118,6 +118,11 @@ def draw(results: Mapping[str, Any], name: str) -> Rendered:
         "depth_histogram": _draw_depths,
         "activity": _draw_activity,
     }
+    return render(lambda fig: drawers[name](results, fig))
+
+
+def render(paint: Callable[[Figure], None]) -> Rendered:
+    """Paint a fresh figure in the report style; save it deterministically as SVG and PNG."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -127,7 +132,7 @@ def draw(results: Mapping[str, Any], name: str) -> Rendered:
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
         fig = Figure(figsize=(WIDTH_IN, 4.0), layout="constrained")
         FigureCanvasAgg(fig)
-        drawers[name](results, fig)
+        paint(fig)
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "threadscope"})
         png = io.BytesIO()
@@ -208,7 +213,7 @@ def _draw_themes(results: Mapping[str, Any], fig: Figure) -> None:
         highs.append(mean)
     limit = max([0.3, *(abs(v) for v in lows + highs)])
     limit = min(1.0, math.ceil(limit * 10 + 0.5) / 10)
-    _neutral_band(tone_ax, vertical=True)
+    neutral_band(tone_ax, vertical=True)
     tone_ax.set_xlim(-limit, limit)
     tone_ax.set_xlabel("Mean tone (−1 to +1)")
     tone_ax.tick_params(axis="y", left=False)
@@ -230,7 +235,7 @@ def _tone_colour(value: float) -> str:
     return GREY
 
 
-def _neutral_band(ax: Axes, *, vertical: bool, label: str | None = None) -> None:
+def neutral_band(ax: Axes, *, vertical: bool, label: str | None = None) -> None:
     if vertical:
         ax.axvspan(-NEUTRAL, NEUTRAL, color=LIGHT, alpha=0.6, linewidth=0, label=label)
         ax.axvline(0, color="#444444", linewidth=0.8)
@@ -276,7 +281,7 @@ def _draw_distribution(results: Mapping[str, Any], fig: Figure) -> None:
     counts, _ = np.histogram(scores, bins=edges)
     centres = (edges[:-1] + edges[1:]) / 2
     colours = [_tone_colour(float(c)) for c in centres]
-    _neutral_band(ax, vertical=True, label="neutral band (±0.05)")
+    neutral_band(ax, vertical=True, label="neutral band (±0.05)")
     ax.bar(centres, counts, width=0.05, color=colours, edgecolor="white", linewidth=0.5)
     mean = float(scores.mean())
     ax.axvline(mean, color="black", linestyle="--", linewidth=1.2, label=f"mean {mean:+.2f}")
@@ -315,7 +320,7 @@ def _draw_by_depth(results: Mapping[str, Any], fig: Figure) -> None:
     means = [data.number(r.get("mean")) or 0.0 for r in rows]
     fig.set_size_inches(WIDTH_IN, 3.4)
     ax = fig.subplots()
-    _neutral_band(ax, vertical=False, label="neutral band (±0.05)")
+    neutral_band(ax, vertical=False, label="neutral band (±0.05)")
     ax.plot(depths, means, color=BLUE, linewidth=1.5, marker="o", markersize=6, label="mean tone")
     for d, m, r in zip(depths, means, rows, strict=True):
         n = data.integer(r.get("n"))

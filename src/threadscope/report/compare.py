@@ -19,18 +19,13 @@ Figures:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from threadscope.cache import atomic_write
-from threadscope.errors import InputError
-from threadscope.report import charts, content, data, fmt, html, markdown
+from threadscope.report import charts, content, data, fmt
 from threadscope.report.charts import Planned, Rendered
 from threadscope.report.document import (
     BulletList,
@@ -47,14 +42,14 @@ from threadscope.report.document import (
     inlines,
 )
 from threadscope.report.escape import clean, mpl_text, paragraphs, truncate
+from threadscope.report.results import write_csv
+from threadscope.report.writer import write_document
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
 log = logging.getLogger(__name__)
 
-FORMATS = frozenset({"md", "html"})
-FIGURE_DIR = "figures"
 ORDER = ("sentiment_by_thread", "theme_heatmap", "theme_shares")
 #: Per thread: colour and histogram line style (bars carry the thread's letter). Colour is never the only cue.
 THREAD_STYLES: tuple[tuple[str, Any], ...] = (
@@ -103,58 +98,13 @@ def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> 
         InputError: for a format other than ``md`` or ``html``.
 
     """
-    unknown = set(formats) - FORMATS
-    if unknown:
-        raise InputError(f"unknown report format(s) {', '.join(sorted(unknown))}; choose from md, html")
-    if not formats:
-        return []
-    out_dir = Path(out_dir)
-    figure_dir = out_dir / FIGURE_DIR
-    figure_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    plans = plan(results)
-    svgs: dict[str, str] = {}
-    for name, planned in plans.items():
-        if planned.reason is not None:
-            continue
-        try:
-            rendered = draw(results, name)
-        except Exception as exc:  # a chart bug must not cost the user the whole report
-            log.warning("could not draw the %s chart: %s", name, exc, exc_info=True)
-            plans[name] = Planned(
-                name, planned.title, planned.alt, f"it could not be drawn ({type(exc).__name__})"
-            )
-            continue
-        svgs[name] = rendered.svg
-        for suffix, payload in ((".svg", rendered.svg.encode("utf-8")), (".png", rendered.png)):
-            path = figure_dir / f"{name}{suffix}"
-            atomic_write(path, payload)
-            written.append(path)
-    doc = build(results, plans)
-    if "md" in formats:
-        written.append(_write(out_dir / "report.md", markdown.render(doc, FIGURE_DIR)))
-    if "html" in formats:
-        written.append(_write(out_dir / "report.html", html.render_page(doc, svgs, title_text(results))))
-        written.append(_write(out_dir / "embed.html", html.render_fragment(doc, svgs)))
-    return written
+    return write_document(results, out_dir, formats, plan=plan, draw=draw, build=build, title=title_text)
 
 
 def write_comments_csv(results: Mapping[str, Any], path: Path) -> Path:
     """Write one row per comment of every thread (thread label first), in input and thread order."""
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for entry in _threads(results):
-        for post in data.records(entry, "posts"):
-            row = {**post, "thread": entry.get("key")}
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
-    atomic_write(path, buffer.getvalue().encode("utf-8"))
-    return path
-
-
-def _write(path: Path, text: str) -> Path:
-    atomic_write(path, text.encode("utf-8"))  # bytes: no platform newline translation
-    return path
+    rows = ({**post, "thread": entry.get("key")} for entry in _threads(results) for post in data.records(entry, "posts"))
+    return write_csv(rows, CSV_COLUMNS, path)
 
 
 # ---------------------------------------------------------------- reading the results
@@ -231,25 +181,7 @@ def draw(results: Mapping[str, Any], name: str) -> Rendered:
         "theme_heatmap": _draw_heatmap,
         "theme_shares": _draw_shares,
     }
-    return render_figure(lambda fig: drawers[name](results, fig))
-
-
-def render_figure(paint: Callable[[MplFigure], None]) -> Rendered:
-    """Draw on a fresh figure with the report style and save it deterministically as SVG and PNG."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
-
-    with matplotlib.rc_context(cast(Any, charts._RC)), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
-        fig = MplFigure(figsize=(charts.WIDTH_IN, 4.0), layout="constrained")
-        FigureCanvasAgg(fig)
-        paint(fig)
-        svg = io.BytesIO()
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "threadscope"})
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=charts.PNG_DPI, metadata={"Software": None})
-    return Rendered(svg=svg.getvalue().decode("utf-8"), png=png.getvalue())
+    return charts.render(lambda fig: drawers[name](results, fig))
 
 
 def _style(index: int) -> tuple[str, Any]:
@@ -284,7 +216,7 @@ def _draw_sentiment(results: Mapping[str, Any], fig: MplFigure) -> None:
     fig.set_size_inches(charts.WIDTH_IN, 4.8 + 0.5 * len(entries))
     hist_ax, mean_ax = fig.subplots(2, 1, sharex=True, height_ratios=(3, 0.6 + 0.3 * len(entries)))
     edges = np.linspace(-1.0, 1.0, 21)
-    charts._neutral_band(hist_ax, vertical=True)
+    charts.neutral_band(hist_ax, vertical=True)
     for k, entry, scores in entries:
         if entry.get("comparable") is False:
             continue  # a handful of comments makes a histogram of spikes; the mean panel still shows it
@@ -298,7 +230,7 @@ def _draw_sentiment(results: Mapping[str, Any], fig: MplFigure) -> None:
     hist_ax.set_title("Tone of each thread's comments")
     fig.legend(loc="outside lower center", ncols=1)
 
-    charts._neutral_band(mean_ax, vertical=True)
+    charts.neutral_band(mean_ax, vertical=True)
     ys = list(range(len(entries)))
     for y, (k, entry, _) in zip(ys, entries, strict=True):
         colour, _ = _style(k)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,15 @@ def write_results_json(results: dict[str, Any], path: Path) -> Path:
 
 def write_comments_csv(results: dict[str, Any], path: Path) -> Path:
     """Write one row per post, in thread order, for pandas or a spreadsheet."""
+    return write_csv(results["posts"], CSV_COLUMNS, path)
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], path: Path) -> Path:
+    """Write ``rows`` as CSV with ``columns`` (``None`` as an empty cell), atomically."""
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for post in results["posts"]:
-        writer.writerow({k: ("" if post.get(k) is None else post.get(k)) for k in CSV_COLUMNS})
+    for row in rows:
+        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
     atomic_write(path, buffer.getvalue().encode("utf-8"))
     return path

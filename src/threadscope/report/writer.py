@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from threadscope.cache import atomic_write
 from threadscope.errors import InputError
 from threadscope.report import charts, content, html, markdown
-from threadscope.report.charts import Planned
+from threadscope.report.charts import Planned, Rendered
+from threadscope.report.document import Document
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,29 @@ def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> 
         InputError: for a format other than ``md`` or ``html``.
 
     """
+    return write_document(
+        results, out_dir, formats, plan=charts.plan, draw=charts.draw, build=content.build, title=content.title_text
+    )
+
+
+def write_document(
+    results: dict[str, Any],
+    out_dir: Path,
+    formats: set[str],
+    *,
+    plan: Callable[[dict[str, Any]], dict[str, Planned]],
+    draw: Callable[[dict[str, Any], str], Rendered],
+    build: Callable[[dict[str, Any], dict[str, Planned]], Document],
+    title: Callable[[dict[str, Any]], str],
+) -> list[Path]:
+    """Draw the planned figures, build the document and render it in each format.
+
+    Single-thread and comparison reports differ only in what they plan, draw
+    and say; this is the part they share.
+
+    Raises:
+        InputError: for a format other than ``md`` or ``html``.
+    """
     unknown = set(formats) - FORMATS
     if unknown:
         raise InputError(f"unknown report format(s) {', '.join(sorted(unknown))}; choose from md, html")
@@ -38,13 +64,13 @@ def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> 
     figure_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
-    plans = charts.plan(results)
+    plans = plan(results)
     svgs: dict[str, str] = {}
     for name, planned in plans.items():
         if planned.reason is not None:
             continue
         try:
-            rendered = charts.draw(results, name)
+            rendered = draw(results, name)
         except Exception as exc:  # a chart bug must not cost the user the whole report
             log.warning("could not draw the %s chart: %s", name, exc, exc_info=True)
             plans[name] = Planned(
@@ -54,19 +80,18 @@ def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> 
         svgs[name] = rendered.svg
         for suffix, payload in ((".svg", rendered.svg.encode("utf-8")), (".png", rendered.png)):
             path = figure_dir / f"{name}{suffix}"
-            path.write_bytes(payload)
+            atomic_write(path, payload)
             written.append(path)
 
-    doc = content.build(results, plans)
+    doc = build(results, plans)
     if "md" in formats:
         written.append(_write(out_dir / "report.md", markdown.render(doc, FIGURE_DIR)))
     if "html" in formats:
-        title = content.title_text(results)
-        written.append(_write(out_dir / "report.html", html.render_page(doc, svgs, title)))
+        written.append(_write(out_dir / "report.html", html.render_page(doc, svgs, title(results))))
         written.append(_write(out_dir / "embed.html", html.render_fragment(doc, svgs)))
     return written
 
 
 def _write(path: Path, text: str) -> Path:
-    path.write_bytes(text.encode("utf-8"))  # bytes: no platform newline translation
+    atomic_write(path, text.encode("utf-8"))  # bytes: no platform newline translation
     return path
