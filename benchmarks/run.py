@@ -225,11 +225,15 @@ def report(cases: dict[str, Case], reps: int, command: str) -> str:
     for size in ("200", "1079"):
         b, t = cases[f"{size}: baseline"], cases[f"{size}: threadscope cold"]
         lines.append(f"| {size}: peak memory ≤ baseline's | {max(t.peak_mb):.0f} MB vs {max(b.peak_mb):.0f} MB |")
+    if "synthetic 5000: baseline" in cases:
+        b, t = cases["synthetic 5000: baseline"], cases["synthetic 5000: threadscope cold"]
+        lines.append(f"| 5000: peak memory ≤ baseline's | {max(t.peak_mb):.0f} MB vs {max(b.peak_mb):.0f} MB |")
     sep, cmp_ = cases["3 separate analyses, cached"], cases["compare of the 3, cached"]
     lines.append(f"| compare of 3 cached < 0.6× of 3 analyses | {cmp_.median / sep.median:.2f}× |")
     per = {n: cases[f"synthetic {n}: threadscope cold"].median / n * 1000 for n in (1000, 2500, 5000)}
     lines.append("| 5,000 comments: grows no faster than linearly past 1,000 | "
                  + ", ".join(f"{n}: {ms:.1f} ms/comment" for n, ms in per.items()) + " |")
+    lines += ["", "What the cases are, and where the time goes: [README.md](README.md)."]
     return "\n".join(lines) + "\n"
 
 
