@@ -94,9 +94,9 @@ def prepare() -> dict[str, Path]:
             stack.append(child)
 
     inputs = {"200": DATA / "hn/items/27145911.json"}
-    flat_thread = items_json("HN 48849066, 1,079 comments, flat", [
-        {"id": c["id"], "author": c["author"], "text": c["text"]} for c in flat
-    ])
+    flat_thread = items_json(
+        "HN 48849066, 1,079 comments, flat", [{"id": c["id"], "author": c["author"], "text": c["text"]} for c in flat]
+    )
     inputs["1079"] = WORK / "flat-1079.json"
     inputs["1079"].write_text(json.dumps(flat_thread))
     for n in (1000, 2500, 5000):
@@ -106,7 +106,9 @@ def prepare() -> dict[str, Path]:
             # Two real comments joined: real language, and every text distinct so nothing is deduplicated.
             a, b = rng.sample(pool, 2)
             parent = 1 if i < n // 10 or rng.random() < 0.2 else 10 + rng.randrange(i)
-            comments.append({"id": 10 + i, "author": f"user{rng.randrange(n // 3)}", "text": f"{a}<p>{b}", "parent": parent})
+            comments.append(
+                {"id": 10 + i, "author": f"user{rng.randrange(n // 3)}", "text": f"{a}<p>{b}", "parent": parent}
+            )
         path = WORK / f"synthetic-{n}.json"
         path.write_text(json.dumps(items_json(f"Synthetic thread, {n} comments", comments)))
         inputs[f"synthetic-{n}"] = path
@@ -157,9 +159,19 @@ def main() -> None:
 
     for size in ("200", "1079"):
         path = inputs[size]
-        measure(f"{size}: baseline", [sys.executable, str(ROOT / "benchmarks/baseline.py"), str(path), "baseline.md"], scratch, reps)
-        measure(f"{size}: threadscope cold", analyze_cmd(path, size), scratch, reps,
-                before=lambda: environment(fresh_dir("cold")))
+        measure(
+            f"{size}: baseline",
+            [sys.executable, str(ROOT / "benchmarks/baseline.py"), str(path), "baseline.md"],
+            scratch,
+            reps,
+        )
+        measure(
+            f"{size}: threadscope cold",
+            analyze_cmd(path, size),
+            scratch,
+            reps,
+            before=lambda: environment(fresh_dir("cold")),
+        )
         warm = environment(fresh_dir(f"warm-{size}"))
         run_once(analyze_cmd(path, size), warm, Case("fill"))
         measure(f"{size}: threadscope warm", analyze_cmd(path, size), warm, reps)
@@ -177,13 +189,28 @@ def main() -> None:
         separate.seconds.append(sum(total.seconds))
         separate.peak_mb.append(max(total.peak_mb))
     cases[separate.name] = separate
-    measure("compare of the 3, cached", [THREADSCOPE, "compare", *map(str, three), "--out", str(WORK / "reports/compare"), "--quiet"], warm, reps)
+    measure(
+        "compare of the 3, cached",
+        [THREADSCOPE, "compare", *map(str, three), "--out", str(WORK / "reports/compare"), "--quiet"],
+        warm,
+        reps,
+    )
 
     for n in (1000, 2500, 5000):
-        measure(f"synthetic {n}: threadscope cold", analyze_cmd(inputs[f"synthetic-{n}"], f"s{n}"), scratch, 1,
-                before=lambda: environment(fresh_dir("cold")))
+        measure(
+            f"synthetic {n}: threadscope cold",
+            analyze_cmd(inputs[f"synthetic-{n}"], f"s{n}"),
+            scratch,
+            1,
+            before=lambda: environment(fresh_dir("cold")),
+        )
     if not args.quick:
-        measure("synthetic 5000: baseline", [sys.executable, str(ROOT / "benchmarks/baseline.py"), str(inputs["synthetic-5000"]), "b.md"], scratch, 1)
+        measure(
+            "synthetic 5000: baseline",
+            [sys.executable, str(ROOT / "benchmarks/baseline.py"), str(inputs["synthetic-5000"]), "b.md"],
+            scratch,
+            1,
+        )
 
     args.out.write_text(report(cases, reps, " ".join(["benchmarks/run.py", *sys.argv[1:]])))
     print(f"wrote {args.out}", file=sys.stderr)
@@ -198,7 +225,11 @@ def ratio(cases: dict[str, Case], slow: str, fast: str) -> str:
 def report(cases: dict[str, Case], reps: int, command: str) -> str:
     cpu = "unknown"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     import torch  # noqa: PLC0415 - the benchmark reports the versions it ran
@@ -217,7 +248,9 @@ def report(cases: dict[str, Case], reps: int, command: str) -> str:
     ]
     lines += [f"| {c.name} | {c.cell()} | {c.peak()} |" for c in cases.values() if c.name not in {"fill", "one"}]
     lines += ["", "## Against the targets", "", "| target | measured |", "|---|---|"]
-    lines.append(f"| 200 comments cold ≥ 2× faster than baseline | {ratio(cases, '200: baseline', '200: threadscope cold')} |")
+    lines.append(
+        f"| 200 comments cold ≥ 2× faster than baseline | {ratio(cases, '200: baseline', '200: threadscope cold')} |"
+    )
     lines.append(f"| 1,079 comments cold ≥ 1.5× faster | {ratio(cases, '1079: baseline', '1079: threadscope cold')} |")
     lines.append(f"| 200 comments warm ≥ 3× faster | {ratio(cases, '200: baseline', '200: threadscope warm')} |")
     for name in ("threadscope --help", "bad input (analyze thread abc)"):
@@ -231,8 +264,11 @@ def report(cases: dict[str, Case], reps: int, command: str) -> str:
     sep, cmp_ = cases["3 separate analyses, cached"], cases["compare of the 3, cached"]
     lines.append(f"| compare of 3 cached < 0.6× of 3 analyses | {cmp_.median / sep.median:.2f}× |")
     per = {n: cases[f"synthetic {n}: threadscope cold"].median / n * 1000 for n in (1000, 2500, 5000)}
-    lines.append("| 5,000 comments: grows no faster than linearly past 1,000 | "
-                 + ", ".join(f"{n}: {ms:.1f} ms/comment" for n, ms in per.items()) + " |")
+    lines.append(
+        "| 5,000 comments: grows no faster than linearly past 1,000 | "
+        + ", ".join(f"{n}: {ms:.1f} ms/comment" for n, ms in per.items())
+        + " |"
+    )
     lines += ["", "What the cases are, and where the time goes: [README.md](README.md)."]
     return "\n".join(lines) + "\n"
 

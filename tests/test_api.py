@@ -36,7 +36,12 @@ def test_results_follow_the_contract(hn200: threadscope.api.Analysis) -> None:
     assert len(r["posts"]) == 200
     first = r["posts"][0]
     assert {k: first[k] for k in ("id", "parent_id", "author", "depth", "deleted")} == {
-        "id": "27148500", "parent_id": "27145911", "author": "akersten", "depth": 1, "deleted": False}
+        "id": "27148500",
+        "parent_id": "27145911",
+        "author": "akersten",
+        "depth": 1,
+        "deleted": False,
+    }
     assert first["text"].startswith("I'm going to close a website") and isinstance(first["sentiment"], float)
     themes = {t["id"] for t in r["themes"]}
     for post in r["posts"]:
@@ -101,18 +106,25 @@ def theme_view(result: threadscope.api.Analysis) -> tuple[Any, ...]:
     return tuple(themes), tuple(assignment)
 
 
-def test_same_themes_twice_and_in_any_order(hn200: threadscope.api.Analysis, real_embedder: Any, tmp_path: Path,
-                                           hn_items_27145911: dict[str, Any]) -> None:
+def test_same_themes_twice_and_in_any_order(
+    hn200: threadscope.api.Analysis, real_embedder: Any, tmp_path: Path, hn_items_27145911: dict[str, Any]
+) -> None:
     again = threadscope.analyze(parse_item(hn_items_27145911), embedder=real_embedder, data_dir=tmp_path)
     assert theme_view(again) == theme_view(hn200)
-    reordered = threadscope.analyze(parse_item(shuffled(hn_items_27145911, 3)), embedder=real_embedder, data_dir=tmp_path)
+    reordered = threadscope.analyze(
+        parse_item(shuffled(hn_items_27145911, 3)), embedder=real_embedder, data_dir=tmp_path
+    )
     assert theme_view(reordered) == theme_view(hn200)
     assert [p.id for p in reordered.thread.comments] != [p.id for p in hn200.thread.comments]
 
 
 def test_guided_themes_keep_their_names(real_embedder: Any, tmp_path: Path) -> None:
-    result = threadscope.analyze(str(shared_file("seed/24330326.page.txt")), embedder=real_embedder,
-                                 data_dir=tmp_path, themes="management, data cleaning")
+    result = threadscope.analyze(
+        str(shared_file("seed/24330326.page.txt")),
+        embedder=real_embedder,
+        data_dir=tmp_path,
+        themes="management, data cleaning",
+    )
     guided = [t for t in result.themes if t.get("guided")]
     assert [t["label"] for t in guided] == ["management", "data cleaning"]
     cleaning = [p["text"].lower() for p in result.results["posts"] if p["theme"] == guided[1]["id"]]
@@ -133,7 +145,9 @@ class Counting:
         return self.inner.embed(texts)
 
 
-def test_embeddings_are_cached_across_runs(real_embedder: Any, tmp_path: Path, hn_items_27145911: dict[str, Any]) -> None:
+def test_embeddings_are_cached_across_runs(
+    real_embedder: Any, tmp_path: Path, hn_items_27145911: dict[str, Any]
+) -> None:
     counting = Counting(real_embedder)
     threadscope.analyze(parse_item(hn_items_27145911), embedder=counting, data_dir=tmp_path)
     assert counting.encoded == 198
@@ -146,8 +160,10 @@ def test_embeddings_are_cached_across_runs(real_embedder: Any, tmp_path: Path, h
 
 def tiny(n: int) -> Thread:
     root = Post(id="r", parent_id=None, author="op", text="t", own_text="t")
-    replies = [Post(id=str(i), parent_id="r", author=f"u{i}", text=f"comment {i} is great",
-                    own_text=f"comment {i} is great") for i in range(n)]
+    replies = [
+        Post(id=str(i), parent_id="r", author=f"u{i}", text=f"comment {i} is great", own_text=f"comment {i} is great")
+        for i in range(n)
+    ]
     return Thread.build(source="test", id="tiny", root=root, replies=replies)
 
 
@@ -164,7 +180,9 @@ def test_small_threads_do_not_crash(n: int, tmp_path: Path) -> None:
     assert (tmp_path / "out" / "report.md") in written
 
 
-def test_cli_analyze_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_analyze_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     spec = str(shared_file("hn/items/17.json"))
     main(["analyze", "thread", spec, "--data-dir", str(tmp_path / "d"), "--embed-summary", "--format", "md,json"])

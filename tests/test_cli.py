@@ -30,8 +30,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THREADSCOPE_DATA_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("THREADSCOPE_HN_API", "http://127.0.0.1:9")  # nothing listens there
     # Keep retries quick: the waiting logic itself is tested in tests/sources.
-    monkeypatch.setattr(http.HttpClient.__init__, "__kwdefaults__", {
-        **http.HttpClient.__init__.__kwdefaults__, "backoff": 0.01, "timeout": (0.5, 0.5)})
+    monkeypatch.setattr(
+        http.HttpClient.__init__,
+        "__kwdefaults__",
+        {**http.HttpClient.__init__.__kwdefaults__, "backoff": 0.01, "timeout": (0.5, 0.5)},
+    )
 
 
 @pytest.mark.parametrize("command", [[], ["analyze"], ["analyze", "thread"], ["fetch"], ["search"], ["compare"]])
@@ -77,7 +80,9 @@ def test_bad_specs_exit_2_with_one_line(args: list[str], message: str, capsys: p
         ("page.html", "<html><body>hello</body></html>", "is not a saved Hacker News item page"),
     ],
 )
-def test_bad_files_exit_2(name: str, content: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_files_exit_2(
+    name: str, content: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(["fetch", write(tmp_path / name, content)], capsys)
     assert code == 2
     assert message in err and err.count("\n") == 1
@@ -103,7 +108,9 @@ def test_offline_cache_miss_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "HN item 24330326 is not in the cache" in err
 
 
-def test_fetch_prints_a_summary(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fetch_prints_a_summary(
+    local_server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     local_server.recorder.add("/items/27145911", Reply(body=shared_file("hn/items/27145911.json").read_bytes()))
     monkeypatch.setenv("THREADSCOPE_HN_API", local_server.url)
     code, out, _ = run(["fetch", "https://news.ycombinator.com/item?id=27145911"], capsys)
@@ -116,7 +123,9 @@ def test_fetch_prints_a_summary(local_server: LocalServer, monkeypatch: pytest.M
     assert code == 0 and "200 comments" in out
 
 
-def test_404_exits_1(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_404_exits_1(
+    local_server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("THREADSCOPE_HN_API", local_server.url)
     code, _, err = run(["fetch", "hn:999"], capsys)
     assert (code, err) == (1, "threadscope: error: no HN item 999\n")
@@ -133,14 +142,18 @@ def test_fetch_reads_every_saved_format(capsys: pytest.CaptureFixture[str]) -> N
         assert code == 0 and expected in out
 
 
-def test_search_prints_a_table(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_prints_a_table(
+    local_server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     local_server.recorder.add("/search", Reply(body=shared_file("hn/search/story-apple.json").read_bytes()))
     monkeypatch.setenv("THREADSCOPE_HN_API", local_server.url)
     code, out, err = run(["search", "apple", "--since", "2011-01-01", "--min-points", "10", "--limit", "3"], capsys)
     assert code == 0, err
     header, row = out.splitlines()[:2]
     assert header.split() == ["id", "date", "points", "comments", "title"]
-    assert row.split()[:4] == ["2922756", "2011-08-24", "1638", "308"] and row.endswith("Steve Jobs Resigns as CEO of Apple")
+    assert row.split()[:4] == ["2922756", "2011-08-24", "1638", "308"] and row.endswith(
+        "Steve Jobs Resigns as CEO of Apple"
+    )
     code, _, err = run(["search", "apple", "--since", "2011-02-30"], capsys)
     assert code == 2 and "Invalid value for '--since'" in err
 

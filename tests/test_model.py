@@ -50,7 +50,9 @@ def test_orphaned_reply_hangs_from_root_and_is_flagged() -> None:
 def test_replies_below_an_orphan_stay_below_it() -> None:
     thread = build(post("a", "gone"), post("b", "a"), post("c", "b"))
     assert [(p.id, p.parent_id, p.depth, p.orphaned) for p in thread.comments] == [
-        ("a", "r", 1, True), ("b", "a", 2, False), ("c", "b", 3, False)
+        ("a", "r", 1, True),
+        ("b", "a", 2, False),
+        ("c", "b", 3, False),
     ]
 
 

@@ -9,7 +9,7 @@ SITE = "https://news.ycombinator.com/"
 
 def test_entities_and_paragraphs() -> None:
     got = html_to_text("I&#x27;m &quot;here&quot; &amp; there<p>Second   para<p>Third")
-    assert got.text == "I'm \"here\" & there\n\nSecond para\n\nThird"
+    assert got.text == 'I\'m "here" & there\n\nSecond para\n\nThird'
 
 
 def test_links_keep_the_url() -> None:

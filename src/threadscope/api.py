@@ -46,6 +46,7 @@ def load_thread(
 
     Raises:
         ThreadscopeError: with a message fit for the user, whatever went wrong.
+
     """
     if isinstance(spec, Thread):
         return spec
@@ -66,6 +67,7 @@ def parse_guided(themes: str | Iterable[str] | None) -> list[str]:
 
     Raises:
         InputError: when a name is empty or there are too many to be useful.
+
     """
     if themes is None:
         return []
@@ -108,10 +110,17 @@ def analyze(
         embedder: an embedder to use instead (tests pass a fake one).
         seed: the seed of every random step; the same seed gives the same results.
         progress: called as ``progress(stage, done, total)``.
-        data_dir, offline, refresh, subtree, conversation, x_full_archive, max_posts: see ``load_thread``.
+        data_dir: the cache folder; ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``.
+        offline: never touch the network; a cache miss is an error.
+        refresh: fetch again even what the cache holds.
+        subtree: given a comment id, keep only that comment's replies.
+        conversation: which conversation of a twarc2 file or X archive to read.
+        x_full_archive: use X's full-archive search (conversations older than 7 days).
+        max_posts: the most posts an X fetch may read (X bills per post).
 
     Raises:
         ThreadscopeError: with a message fit for the user.
+
     """
     guided = parse_guided(themes)
     clock = Stopwatch()
@@ -127,14 +136,23 @@ def analyze(
     )
     clock.lap("fetch")
     done = run(
-        [thread], guided=guided, model=model, embedder=embedder, data_dir=_path(data_dir),
-        seed=seed, progress=progress, clock=clock,
+        [thread],
+        guided=guided,
+        model=model,
+        embedder=embedder,
+        data_dir=_path(data_dir),
+        seed=seed,
+        progress=progress,
+        clock=clock,
     )
     part = done.threads[0]
     tone_of_theme = {row["theme"]: row["mean"] for row in part.sentiment.get("by_theme") or []}
     themes_found = [
-        {**theme, "representative_ids": [split_id(r)[1] for r in theme["representative_ids"]],
-         "sentiment_mean": tone_of_theme.get(theme["id"])}
+        {
+            **theme,
+            "representative_ids": [split_id(r)[1] for r in theme["representative_ids"]],
+            "sentiment_mean": tone_of_theme.get(theme["id"]),
+        }
         for theme in done.themes["themes"]
     ]
     results = {
@@ -189,13 +207,19 @@ def compare(
         embedder: an embedder to use instead (tests pass a fake one).
         seed: the seed of every random step; the same seed gives the same results.
         progress: called as ``progress(stage, done, total)``.
-        data_dir, offline, refresh, conversation, x_full_archive, max_posts: see ``load_thread``.
+        data_dir: the cache folder; ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``.
+        offline: never touch the network; a cache miss is an error.
+        refresh: fetch again even what the cache holds.
+        conversation: which conversation of a twarc2 file or X archive to read.
+        x_full_archive: use X's full-archive search (conversations older than 7 days).
+        max_posts: the most posts an X fetch may read (X bills per post).
         min_scored: scored comments a thread needs before its tone is compared
             (default ``analysis.compare.MIN_SCORED``).
 
     Raises:
         InputError: fewer than two threads, or one thread given twice.
         ThreadscopeError: with a message fit for the user, whatever else went wrong.
+
     """
     from threadscope.analysis import compare as comparing
 
@@ -228,8 +252,14 @@ def compare(
     clock.lap("fetch")
 
     done = run(
-        threads, guided=guided, model=model, embedder=embedder, data_dir=_path(data_dir),
-        seed=seed, progress=progress, clock=clock,
+        threads,
+        guided=guided,
+        model=model,
+        embedder=embedder,
+        data_dir=_path(data_dir),
+        seed=seed,
+        progress=progress,
+        clock=clock,
     )
     entries = []
     for g, part in enumerate(done.threads):
@@ -253,14 +283,15 @@ def compare(
                 "posts": part.post_rows(),
             }
         )
-    values = [
-        [s for p in part.thread.comments if (s := part.scores.get(p.id)) is not None] for part in done.threads
-    ]
+    values = [[s for p in part.thread.comments if (s := part.scores.get(p.id)) is not None] for part in done.threads]
     assigned = [{pid: t for pid, t in part.theme_of.items() if t is not None} for part in done.threads]
     pairs = comparing.compare_all(keys, values, seed=seed, min_scored=min_scored)
     shared = comparing.shared_themes(
-        [_joint_theme(t, keys) for t in done.themes["themes"]], keys, assigned,
-        [part.scores for part in done.threads], min_scored=min_scored,
+        [_joint_theme(t, keys) for t in done.themes["themes"]],
+        keys,
+        assigned,
+        [part.scores for part in done.threads],
+        min_scored=min_scored,
     )
     clock.lap("compare")
 
@@ -366,7 +397,7 @@ def _same_posts(a: Thread, b: Thread) -> bool:
 
 
 def _letter(index: int) -> str:
-    """A, B, … Z, AA, AB…"""
+    """The letter of the thread at ``index``: A, B, … Z, AA, AB, and so on."""
     out = ""
     index += 1
     while index:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -37,7 +37,9 @@ DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Cache folder [default: $THREADSCOPE_DATA_DIR or data/].", show_default=False),
 ]
-Offline = Annotated[bool, typer.Option("--offline", help="Never touch the network; fail if the cache lacks the thread.")]
+Offline = Annotated[
+    bool, typer.Option("--offline", help="Never touch the network; fail if the cache lacks the thread.")
+]
 Refresh = Annotated[bool, typer.Option("--refresh", help="Fetch again even when the cache has the thread.")]
 Subtree = Annotated[bool, typer.Option("--subtree", help="Given a comment id, keep only that comment's replies.")]
 Conversation = Annotated[
@@ -72,7 +74,9 @@ def _root(
 @analyze_app.command("thread")
 def analyze_thread(
     spec: Spec,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report folder [default: reports/<source>-<id>].")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Report folder [default: reports/<source>-<id>].")
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")] = "md,html,json",
     themes: Themes = None,
     model: Model = None,
@@ -168,7 +172,9 @@ def search(
     until: Annotated[
         datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="Stories before this day (YYYY-MM-DD).")
     ] = None,
-    min_points: Annotated[int | None, typer.Option("--min-points", min=0, help="Only stories with this many points.")] = None,
+    min_points: Annotated[
+        int | None, typer.Option("--min-points", min=0, help="Only stories with this many points.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many stories to list.")] = 20,
     sort: Annotated[str, typer.Option("--sort", help="points or date.")] = "points",
     data_dir: DataDir = None,
@@ -181,7 +187,7 @@ def search(
         raise InputError(f"--sort must be points or date, not {sort!r}")
     if since and until and since >= until:
         raise InputError("--since must be before --until")
-    utc = [d.replace(tzinfo=timezone.utc) if d else None for d in (since, until)]
+    utc = [d.replace(tzinfo=UTC) if d else None for d in (since, until)]
     hits = HackerNews(Cache(data_dir)).search(
         query, since=utc[0], until=utc[1], min_points=min_points, limit=limit, sort=sort
     )
@@ -193,7 +199,13 @@ def search(
     from rich.text import Text
 
     table = Table(box=None, pad_edge=False)
-    for column, justify in (("id", "right"), ("date", "left"), ("points", "right"), ("comments", "right"), ("title", "left")):
+    for column, justify in (
+        ("id", "right"),
+        ("date", "left"),
+        ("points", "right"),
+        ("comments", "right"),
+        ("title", "left"),
+    ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for hit in hits:
         day = hit.created_at.strftime("%Y-%m-%d") if hit.created_at else "?"
@@ -204,7 +216,9 @@ def search(
 @app.command()
 def compare(
     specs: Annotated[list[str], typer.Argument(help="Two or more thread specs.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report folder [default: reports/compare-<ids>].")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Report folder [default: reports/compare-<ids>].")
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")] = "md,html,json",
     themes: Themes = None,
     model: Model = None,
@@ -220,8 +234,14 @@ def compare(
     formats = api.check_formats(format.split(","))
     with _progress(quiet) as progress:
         result = api.compare(
-            specs, themes=themes, model=model, seed=seed, progress=progress,
-            data_dir=data_dir, offline=offline, refresh=refresh,
+            specs,
+            themes=themes,
+            model=model,
+            seed=seed,
+            progress=progress,
+            data_dir=data_dir,
+            offline=offline,
+            refresh=refresh,
         )
     folder = out or result.default_dir()
     written = result.write(folder, formats)

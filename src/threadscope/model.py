@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from threadscope.errors import InputError
 
@@ -105,7 +105,7 @@ class Thread:
             if post is root:
                 continue
             if post.parent_id in by_id and post.parent_id != post.id:
-                children[post.parent_id].append(post)  # type: ignore[index]
+                children[post.parent_id].append(post)
             else:
                 orphans.append(post)
 
@@ -237,15 +237,15 @@ def parse_timestamp(value: str | int | float | None) -> datetime | None:
         return None
     try:
         if isinstance(value, (int, float)):
-            return datetime.fromtimestamp(value, tz=timezone.utc)
+            return datetime.fromtimestamp(value, tz=UTC)
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (ValueError, OverflowError, OSError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def isoformat(value: datetime | None) -> str | None:
     """A datetime as ISO-8601 UTC with a ``Z``, or ``None``."""
     if value is None:
         return None
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -27,6 +27,7 @@ def check_formats(formats: Iterable[str]) -> set[str]:
 
     Raises:
         InputError: for a format threadscope does not write.
+
     """
     chosen = {f.strip().lower() for f in formats if f.strip()}
     unknown = chosen - FORMATS
@@ -45,14 +46,16 @@ class Analysis:
 
     @property
     def posts(self) -> pd.DataFrame:
-        """One row per post (not the root): id, parent_id, author, depth, created_at, sentiment, theme, text…"""
+        """One row per post (not the root): id, parent_id, author, depth, created_at, sentiment, theme, text."""
         if self._frame is None:
             import pandas as pd
 
             frame = pd.DataFrame(self.results["posts"])
-            frame["created_at"] = pd.to_datetime(frame.get("created_at"), utc=True, errors="coerce")
+            if "created_at" in frame:
+                frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
             self._frame = frame
-        return self._frame
+        cached: pd.DataFrame = self._frame
+        return cached
 
     @property
     def themes(self) -> list[dict[str, Any]]:

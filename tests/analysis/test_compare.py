@@ -137,9 +137,7 @@ def test_compare_pair_without_a_clear_difference_says_so() -> None:
     a, b = list(rng.normal(0.1, 0.3, 50)), list(rng.normal(0.1, 0.3, 50))
     pair = compare_pair("a", "b", a, b, seed=1)
     assert pair["ci95"][0] < 0 < pair["ci95"][1]
-    assert pair["direction"] is None and pair["verdict"].startswith(
-        "No clear difference in tone between a and b"
-    )
+    assert pair["direction"] is None and pair["verdict"].startswith("No clear difference in tone between a and b")
     assert "more positive" not in pair["verdict"]
 
 
@@ -175,9 +173,7 @@ def test_shared_themes_tabulates_each_thread_and_marks_the_distinctive_one() -> 
     assert cats["label"] == "cats" and [c["size"] for c in cats["by_thread"]] == [40, 5]
     assert [c["share"] for c in cats["by_thread"]] == [0.8, 0.1]
     assert cats["by_thread"][0]["sentiment_mean"] == 0.5
-    assert (
-        cats["by_thread"][1]["sentiment_n"] == 4 and cats["by_thread"][1]["sentiment_mean"] is None
-    )  # < 5 scored
+    assert cats["by_thread"][1]["sentiment_n"] == 4 and cats["by_thread"][1]["sentiment_mean"] is None  # < 5 scored
     assert cats["distinctive_of"] == "A" and cats["z"] > 1.96
     assert dogs["distinctive_of"] == "B"
     assert {d["thread"] for d in cats["distinctiveness"]} == {"A", "B"}
@@ -206,9 +202,7 @@ def test_structure_summary_picks_side_by_side_figures() -> None:
 
 @pytest.fixture
 def themes_module() -> None:
-    pytest.importorskip(
-        "threadscope.analysis.themes", reason="analysis/themes.py (find_themes) is not written yet"
-    )
+    pytest.importorskip("threadscope.analysis.themes", reason="analysis/themes.py (find_themes) is not written yet")
 
 
 def run(specs: list[Any], tmp_path: Path, **kwargs: Any) -> api.Comparison:
@@ -324,9 +318,7 @@ def test_one_thread_is_an_error(tmp_path: Path) -> None:
         (["hn:5", "hn:6", "hn:5"], "thread hn:5 is given twice ('hn:5' twice)"),
     ],
 )
-def test_a_thread_given_twice_is_an_error_before_any_fetch(
-    specs: list[str], named: str, tmp_path: Path
-) -> None:
+def test_a_thread_given_twice_is_an_error_before_any_fetch(specs: list[str], named: str, tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         api.compare(specs, data_dir=tmp_path, offline=True)
     assert named in str(caught.value) and caught.value.exit_code == 2
@@ -342,9 +334,7 @@ def test_the_same_thread_loaded_twice_is_an_error(themes_module: None, tmp_path:
         run([str(path), api.load_thread(str(path))], tmp_path, offline=True)  # both resolve to hn:27145911
 
 
-def test_same_named_pasted_files_with_different_text_are_told_apart(
-    themes_module: None, tmp_path: Path
-) -> None:
+def test_same_named_pasted_files_with_different_text_are_told_apart(themes_module: None, tmp_path: Path) -> None:
     for folder, texts in (("one", POSITIVE), ("two", NEGATIVE)):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "talk.txt").write_text("\n\n".join(texts))

@@ -174,7 +174,9 @@ def test_no_cache_and_empty_input() -> None:
 
 def test_fully_cached_texts_never_import_torch(tmp_path: Path) -> None:
     name = SentenceTransformerEmbedder().name
-    EmbeddingCache(tmp_path).put_many(name, {text_sha256(t): v for t, v in zip(TEXTS, FakeEmbedder().embed(TEXTS), strict=True)})
+    EmbeddingCache(tmp_path).put_many(
+        name, {text_sha256(t): v for t, v in zip(TEXTS, FakeEmbedder().embed(TEXTS), strict=True)}
+    )
     script = textwrap.dedent(
         f"""
         import sys

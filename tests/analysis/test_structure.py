@@ -275,9 +275,7 @@ def test_no_comments() -> None:
 
 
 def test_pasted_text_has_no_structure_metrics() -> None:
-    thread = parse_text(
-        "A title\n\nFirst post, great.\n\nSecond post.\n\n> First post\n\nThird.", name="paste"
-    )
+    thread = parse_text("A title\n\nFirst post, great.\n\nSecond post.\n\n> First post\n\nThird.", name="paste")
     result = analyze_structure(thread)
     assert result["structured"] is False
     assert result["comments"] == 4
@@ -343,8 +341,7 @@ def test_real_hn_thread() -> None:
     assert result["top_level"] == len(raw["children"])
     assert result["deleted"] == sum(1 for c, _ in walked if not c.get("author") and not c.get("text"))
     assert result["depth_histogram"] == [
-        {"depth": d, "count": sum(1 for _, depth in walked if depth == d)}
-        for d in range(1, result["max_depth"] + 1)
+        {"depth": d, "count": sum(1 for _, depth in walked if depth == d)} for d in range(1, result["max_depth"] + 1)
     ]
     biggest = max(raw["children"], key=lambda c: sum(1 for _ in _raw_comments(c)))
     assert result["largest_subthreads"][0]["root_id"] == str(biggest["id"])

@@ -101,9 +101,7 @@ def make_results() -> dict[str, Any]:
             0.0,
             1,
         ),
-        _post(
-            "105", "104", "alice", 5, 45, "The office was never free: two hours of commuting a day.", 0.34, 2
-        ),
+        _post("105", "104", "alice", 5, 45, "The office was never free: two hours of commuting a day.", 0.34, 2),
         _post(
             "106",
             "100",

@@ -91,9 +91,7 @@ class Chromium:
                     pass
             self._log.close()
 
-    def send(
-        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
-    ) -> dict[str, Any]:
+    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
         """Send a command and wait for its reply; events that arrive meanwhile are kept in ``events``."""
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
@@ -150,9 +148,7 @@ class Chromium:
 
     def evaluate(self, expression: str, session: str) -> Any:
         """The JSON value of ``expression`` in the page (DevTools evaluation ignores the page's CSP)."""
-        result = self.send(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
-        )
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)
         if "exceptionDetails" in result:
             raise BrowserError(f"evaluation failed: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -161,9 +157,7 @@ class Chromium:
         """A full-page PNG screenshot."""
         import base64
 
-        shot = self.send(
-            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session
-        )
+        shot = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session)
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
 

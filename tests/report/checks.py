@@ -180,9 +180,7 @@ def assert_raw_markdown_inert(md: str) -> None:
     assert not re.search(r"(?<!\\)\]\(\s*(javascript|data|vbscript):", lowered)
     for line in md.splitlines():
         for match in re.finditer(r"(?<!\\)!\[", line):
-            assert re.match(r"!\[[^\n]*\]\((?:[^()\s]*/)?figures/[a-z_]+\.svg\)$", line[match.start() :]), (
-                line
-            )
+            assert re.match(r"!\[[^\n]*\]\((?:[^()\s]*/)?figures/[a-z_]+\.svg\)$", line[match.start() :]), line
         assert not re.match(r"\s{4,}\S", line), f"indented code block: {line!r}"
 
 

@@ -90,9 +90,7 @@ def test_hostile_report_runs_nothing(browser: Chromium, written_hostile: Path, t
     _check_page(browser, (written_hostile / "report.html").as_uri(), tmp_path / "hostile.png", title)
 
 
-def test_hostile_embed_is_safe_without_the_page_csp(
-    browser: Chromium, written_hostile: Path, tmp_path: Path
-) -> None:
+def test_hostile_embed_is_safe_without_the_page_csp(browser: Chromium, written_hostile: Path, tmp_path: Path) -> None:
     # The fragment goes into someone else's page, which has no CSP: escaping alone must hold.
     host = tmp_path / "host.html"
     fragment = (written_hostile / "embed.html").read_text("utf-8")

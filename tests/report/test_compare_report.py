@@ -26,9 +26,7 @@ from threadscope.errors import InputError
 from threadscope.model import Post, Thread
 from threadscope.report import compare as report
 
-pytest.importorskip(
-    "threadscope.analysis.themes", reason="analysis/themes.py (find_themes) is not written yet"
-)
+pytest.importorskip("threadscope.analysis.themes", reason="analysis/themes.py (find_themes) is not written yet")
 
 FIGURES = ("sentiment_by_thread", "theme_heatmap", "theme_shares")
 
@@ -73,9 +71,7 @@ def test_formats_are_honoured(tmp_path: Path) -> None:
 
 def test_markdown_says_who_reads_more_positive(out: Path) -> None:
     md = (out / "report.md").read_text()
-    assert md.startswith(
-        "# Comparing 3 threads: Launch day: we shipped it, Postmortem of the outage and A short one"
-    )
+    assert md.startswith("# Comparing 3 threads: Launch day: we shipped it, Postmortem of the outage and A short one")
     assert "Comments in test:happy read more positive than in test:grumpy (difference +" in md
     assert "Too few comments to compare: test:tiny has 2 scored comments" in md
     assert "*C: Only 2 comments could be scored; at least 5 are needed" in md

@@ -65,6 +65,4 @@ def test_hostile_thread_is_inert_in_html(written_hostile: Path) -> None:
             assert needle not in lowered, (name, needle)
     page = (written_hostile / "report.html").read_text("utf-8")
     title = re.search(r"<title>(.*?)</title>", page, re.S)
-    assert title and title.group(1).startswith(
-        "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;"
-    )
+    assert title and title.group(1).startswith("&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,12 @@ def test_items_17_exactly_as_the_live_api_returns_it() -> None:
     data = json.loads(shared_file("hn/items/17.json").read_text())
     thread = parse_item(data)
     root = thread.root
-    assert (thread.source, thread.id, root.author, root.text) == ("hn", "17", "pg", "Is there anywhere to eat on Sandhill Road?")
+    assert (thread.source, thread.id, root.author, root.text) == (
+        "hn",
+        "17",
+        "pg",
+        "Is there anywhere to eat on Sandhill Road?",
+    )
     assert thread.title == "Comment 17 by pg"
     assert [(p.id, p.parent_id, p.author, p.text, p.depth) for p in thread.comments] == [
         ("1079", "17", "dmon", "sure", 1),
@@ -83,8 +89,17 @@ def test_saved_page_yields_the_same_tree_as_the_api(hn_items_27145911: dict[str,
 
 def test_deleted_comments_stay_in_the_tree() -> None:
     data = {
-        "id": 1, "type": "story", "author": "op", "title": "T", "children": [
-            {"id": 2, "author": None, "text": None, "children": [{"id": 3, "author": "b", "text": "reply", "children": []}]},
+        "id": 1,
+        "type": "story",
+        "author": "op",
+        "title": "T",
+        "children": [
+            {
+                "id": 2,
+                "author": None,
+                "text": None,
+                "children": [{"id": 3, "author": "b", "text": "reply", "children": []}],
+            },
         ],
     }
     thread = parse_item(data)
@@ -94,13 +109,28 @@ def test_deleted_comments_stay_in_the_tree() -> None:
 
 
 def story(story_id: int, *children: dict[str, Any]) -> dict[str, Any]:
-    return {"id": story_id, "type": "story", "author": "op", "title": f"Story {story_id}", "text": None,
-            "story_id": story_id, "parent_id": None, "children": list(children)}
+    return {
+        "id": story_id,
+        "type": "story",
+        "author": "op",
+        "title": f"Story {story_id}",
+        "text": None,
+        "story_id": story_id,
+        "parent_id": None,
+        "children": list(children),
+    }
 
 
 def comment(cid: int, parent: int, story_id: int, *children: dict[str, Any]) -> dict[str, Any]:
-    return {"id": cid, "type": "comment", "author": f"u{cid}", "text": f"<p>comment {cid}</p>",
-            "story_id": story_id, "parent_id": parent, "children": list(children)}
+    return {
+        "id": cid,
+        "type": "comment",
+        "author": f"u{cid}",
+        "text": f"<p>comment {cid}</p>",
+        "story_id": story_id,
+        "parent_id": parent,
+        "children": list(children),
+    }
 
 
 def body(data: Any) -> bytes:
@@ -231,12 +261,18 @@ def test_corrupt_cache_entry_is_refetched(local_server: LocalServer, tmp_path: P
 
 def test_search_filters_and_sorts(local_server: LocalServer, tmp_path: Path) -> None:
     real = json.loads(shared_file("hn/search/story-apple.json").read_text())
-    extra = {**real["hits"][0], "objectID": "5", "points": 5000, "title": "Bigger", "created_at": "2012-01-01T00:00:00.000Z"}
+    extra = {
+        **real["hits"][0],
+        "objectID": "5",
+        "points": 5000,
+        "title": "Bigger",
+        "created_at": "2012-01-01T00:00:00.000Z",
+    }
     local_server.recorder.add("/search", Reply(body=body({**real, "hits": real["hits"] + [extra]})))
     hn, _ = source(local_server, tmp_path)
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    hits = hn.search("apple", since=datetime(2010, 1, 1, tzinfo=timezone.utc), min_points=100, limit=5)
+    hits = hn.search("apple", since=datetime(2010, 1, 1, tzinfo=UTC), min_points=100, limit=5)
     assert [(h.id, h.points) for h in hits] == [("5", 5000), ("2922756", 1638)]
     assert hits[1].title == "Steve Jobs Resigns as CEO of Apple" and hits[1].comments == 308
     path, _ = local_server.recorder.requests[0]

@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ REPLY_A = "1253792843128283136"  # @PhillyNEFL -> root
 REPLY_B = "1253792955133026304"  # @PhillyNEFL -> root
 REPLY_AA = "1253796041020919809"  # @WhoDisTweet -> REPLY_A
 REPLY_AAA = "1253796880888279046"  # @PhillyNEFL -> REPLY_AA
-ROOT_TIME = datetime(2020, 4, 24, 20, 49, 55, tzinfo=timezone.utc)
+ROOT_TIME = datetime(2020, 4, 24, 20, 49, 55, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -82,18 +82,14 @@ def search_page(
     return {"data": batch, "includes": {"users": [users[a] for a in sorted(authors)]}, "meta": meta}
 
 
-def serve_conversation(
-    fake: FakeX, tweets: dict[str, Any], users: dict[str, Any], endpoint: str = "recent"
-) -> None:
+def serve_conversation(fake: FakeX, tweets: dict[str, Any], users: dict[str, Any], endpoint: str = "recent") -> None:
     """Root lookup, then three search pages chained by next_token."""
     fake.route(f"/tweets/{ROOT}", Answer(lookup(tweets[ROOT], users)))
     batches = [[tweets[REPLY_AAA], tweets[REPLY_AA]], [tweets[REPLY_B]], [tweets[REPLY_A]]]
     tokens: list[str | None] = [None, "tok-page-2", "tok-page-3"]
     for i, batch in enumerate(batches):
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        fake.route(
-            f"/tweets/search/{endpoint}", Answer(search_page(batch, users, following)), next_token=tokens[i]
-        )
+        fake.route(f"/tweets/search/{endpoint}", Answer(search_page(batch, users, following)), next_token=tokens[i])
 
 
 def client(waits: list[float] | None = None) -> HttpClient:
@@ -149,9 +145,7 @@ def test_snowflake_time_matches_created_at() -> None:
 # --- fetching ------------------------------------------------------------------------
 
 
-def test_fetch_rebuilds_the_tree_from_paged_search(
-    fake: FakeX, tmp_path: Path, tweets: Any, users: Any
-) -> None:
+def test_fetch_rebuilds_the_tree_from_paged_search(fake: FakeX, tmp_path: Path, tweets: Any, users: Any) -> None:
     serve_conversation(fake, tweets, users)
     thread = source(fake, tmp_path).conversation(ROOT)
 
@@ -167,9 +161,7 @@ def test_fetch_rebuilds_the_tree_from_paged_search(
     assert thread.root.score == 2
     assert thread.root.created_at == ROOT_TIME
     assert thread.get(REPLY_A).permalink == f"https://x.com/PhillyNEFL/status/{REPLY_A}"
-    assert thread.title is not None and thread.title.startswith(
-        "@WhoDisTweet: I know it isn’t supposed to work"
-    )
+    assert thread.title is not None and thread.title.startswith("@WhoDisTweet: I know it isn’t supposed to work")
     assert thread.title.endswith("…") and len(thread.title) == len("@WhoDisTweet: ") + 81
     assert thread.notes == []
 
@@ -199,9 +191,7 @@ def test_fetch_sends_the_query_fields_token_and_next_tokens(
     assert len(fake.seen(f"/tweets/{ROOT}")) == 1
 
 
-def test_fetch_caches_each_page_and_offline_reads_them(
-    fake: FakeX, tmp_path: Path, tweets: Any, users: Any
-) -> None:
+def test_fetch_caches_each_page_and_offline_reads_them(fake: FakeX, tmp_path: Path, tweets: Any, users: Any) -> None:
     serve_conversation(fake, tweets, users)
     first = source(fake, tmp_path).conversation(ROOT)
     cached = sorted(str(p.relative_to(tmp_path / "cache")) for p in (tmp_path / "cache").rglob("*.json"))
@@ -233,9 +223,7 @@ def test_offline_without_cache_is_an_offline_error(tmp_path: Path) -> None:
         api.conversation(ROOT)
 
 
-def test_a_reply_id_fetches_its_whole_conversation(
-    fake: FakeX, tmp_path: Path, tweets: Any, users: Any
-) -> None:
+def test_a_reply_id_fetches_its_whole_conversation(fake: FakeX, tmp_path: Path, tweets: Any, users: Any) -> None:
     serve_conversation(fake, tweets, users)
     fake.route(f"/tweets/{REPLY_AA}", Answer(lookup(tweets[REPLY_AA], users)))
     thread = source(fake, tmp_path).conversation(REPLY_AA)
@@ -253,7 +241,7 @@ def test_empty_conversation_is_the_root_alone(fake: FakeX, tmp_path: Path, pages
     }
     fake.route(f"/tweets/{tweet_id}", Answer(answer))
     fake.route("/tweets/search/recent", Answer({"meta": {"result_count": 0}}))
-    created = datetime(2021, 5, 1, 9, 27, 19, tzinfo=timezone.utc)
+    created = datetime(2021, 5, 1, 9, 27, 19, tzinfo=UTC)
 
     thread = source(fake, tmp_path, now=lambda: created + timedelta(hours=2)).conversation(tweet_id)
     assert tweet_id == "1388424788171841537"
@@ -275,9 +263,7 @@ def test_a_root_x_cannot_find_becomes_a_missing_placeholder(fake: FakeX, tmp_pat
         Answer(search_page([reply], {u["id"]: u for u in answer["includes"]["users"]}, None)),
     )
 
-    thread = source(fake, tmp_path, full_archive=True, now=lambda: datetime.now(timezone.utc)).conversation(
-        reply["id"]
-    )
+    thread = source(fake, tmp_path, full_archive=True, now=lambda: datetime.now(UTC)).conversation(reply["id"])
     assert (thread.id, reply["id"]) == ("506694458445152256", "506695756406095872")
     assert thread.root.flags == frozenset({MISSING})
     assert thread.root.created_at is not None and thread.root.created_at.year == 2014
@@ -311,15 +297,10 @@ def test_a_short_rate_limit_is_waited_out(fake: FakeX, tmp_path: Path, tweets: A
     thread = source(fake, tmp_path, client=client(waits)).conversation(ROOT)
     assert parents(thread) == EXPECTED_PARENTS
     assert len(waits) == 1 and 0.5 < waits[0] <= 2.0
-    assert (
-        len([r for r in fake.seen("/tweets/search/recent") if r.params.get("next_token") == "tok-page-2"])
-        == 2
-    )
+    assert len([r for r in fake.seen("/tweets/search/recent") if r.params.get("next_token") == "tok-page-2"]) == 2
 
 
-def test_a_long_rate_limit_stops_and_the_next_run_resumes(
-    fake: FakeX, tmp_path: Path, tweets: Any, users: Any
-) -> None:
+def test_a_long_rate_limit_stops_and_the_next_run_resumes(fake: FakeX, tmp_path: Path, tweets: Any, users: Any) -> None:
     serve_conversation(fake, tweets, users)
     page_2 = fake.routes[("/2/tweets/search/recent", "tok-page-2")][0]
     reset = str(int(time.time()) + 900)
@@ -354,18 +335,14 @@ def test_a_long_rate_limit_stops_and_the_next_run_resumes(
 def test_old_conversation_needs_full_archive(fake: FakeX, tmp_path: Path, tweets: Any, users: Any) -> None:
     serve_conversation(fake, tweets, users)
     with pytest.raises(InputError, match="more than 7 days ago.*--x-full-archive") as caught:
-        source(fake, tmp_path, now=lambda: datetime.now(timezone.utc)).conversation(ROOT)
+        source(fake, tmp_path, now=lambda: datetime.now(UTC)).conversation(ROOT)
     assert "2020-04-24T20:49:55Z" in str(caught.value)
     assert fake.seen("/tweets/search/recent") == []
 
 
-def test_full_archive_searches_all_from_the_root(
-    fake: FakeX, tmp_path: Path, tweets: Any, users: Any
-) -> None:
+def test_full_archive_searches_all_from_the_root(fake: FakeX, tmp_path: Path, tweets: Any, users: Any) -> None:
     serve_conversation(fake, tweets, users, endpoint="all")
-    thread = source(fake, tmp_path, full_archive=True, now=lambda: datetime.now(timezone.utc)).conversation(
-        ROOT
-    )
+    thread = source(fake, tmp_path, full_archive=True, now=lambda: datetime.now(UTC)).conversation(ROOT)
     assert parents(thread) == EXPECTED_PARENTS
     first = fake.seen("/tweets/search/all")[0].params
     assert first["start_time"] == "2020-04-24T20:49:54Z"
@@ -391,9 +368,7 @@ def test_too_many_posts_asks_for_max_posts(
     assert any("4502 posts" in r.getMessage() and cost in r.getMessage() for r in caplog.records)
 
 
-def test_max_posts_also_stops_paging_when_x_undercounts(
-    fake: FakeX, tmp_path: Path, tweets: Any, users: Any
-) -> None:
+def test_max_posts_also_stops_paging_when_x_undercounts(fake: FakeX, tmp_path: Path, tweets: Any, users: Any) -> None:
     # X says the root has 3 replies; the conversation holds 4.
     serve_conversation(fake, tweets, users)
     with pytest.raises(InputError, match="more than 4 posts .*--max-posts 8"):
@@ -428,9 +403,7 @@ def test_403_passes_on_what_x_said(fake: FakeX, tmp_path: Path, tweets: Any, use
         source(fake, tmp_path, full_archive=True).conversation(ROOT)
 
 
-def test_search_answer_without_meta_is_a_fetch_error(
-    fake: FakeX, tmp_path: Path, tweets: Any, users: Any
-) -> None:
+def test_search_answer_without_meta_is_a_fetch_error(fake: FakeX, tmp_path: Path, tweets: Any, users: Any) -> None:
     fake.route(f"/tweets/{ROOT}", Answer(lookup(tweets[ROOT], users)))
     fake.route("/tweets/search/recent", Answer({"errors": [{"detail": "Invalid query"}]}))
     with pytest.raises(FetchError, match="without results: Invalid query"):
@@ -451,9 +424,7 @@ def test_the_token_never_leaks(
     serve_conversation(fake, tweets, users)
     reset = str(int(time.time()) + 900)
     page_2 = fake.routes[("/2/tweets/search/recent", "tok-page-2")][0]
-    fake.route(
-        "/tweets/search/recent", Answer({}, 429, {"x-rate-limit-reset": reset}), next_token="tok-page-2"
-    )
+    fake.route("/tweets/search/recent", Answer({}, 429, {"x-rate-limit-reset": reset}), next_token="tok-page-2")
     errors: list[str] = []
     api = source(fake, tmp_path, token=None)
     with pytest.raises(RateLimitError) as limited:

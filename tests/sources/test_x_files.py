@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,9 +49,9 @@ def test_twarc_pages_rebuild_a_conversation() -> None:
     assert deepest.score == 1
     assert thread.get("1253792843128283136").own_text == "Yep. You need new Male & female fittings"
     assert thread.root.author == "WhoDisTweet"
-    assert thread.root.created_at == datetime(2020, 4, 24, 20, 49, 55, tzinfo=timezone.utc)
+    assert thread.root.created_at == datetime(2020, 4, 24, 20, 49, 55, tzinfo=UTC)
     assert thread.permalink == "https://x.com/WhoDisTweet/status/1253788283760492544"
-    assert thread.fetched_at == datetime(2021, 6, 14, 11, 15, 14, tzinfo=timezone.utc)  # twarc's retrieved_at
+    assert thread.fetched_at == datetime(2021, 6, 14, 11, 15, 14, tzinfo=UTC)  # twarc's retrieved_at
     assert thread.notes == []
 
 
@@ -164,14 +164,12 @@ def test_archive_without_choice_reads_the_longest_self_reply_chain() -> None:
     assert [p.depth for p in thread.posts] == list(range(12))
     assert all(p.parent_id == ids[i] for i, p in enumerate(thread.posts[1:]))
     assert {p.author for p in thread.posts} == {"milahu104"}
-    assert thread.root.created_at == datetime(2026, 2, 15, 14, 28, 35, tzinfo=timezone.utc)
+    assert thread.root.created_at == datetime(2026, 2, 15, 14, 28, 35, tzinfo=UTC)
     assert thread.root.own_text.startswith("lies! noch ein kapitel aus meinem buch:")
     assert thread.root.text.startswith("@shlomo96 @achseostwest lies!")
     assert thread.root.permalink == "https://x.com/milahu104/status/2023041753897738313"
     assert thread.title is not None and thread.title.startswith("@milahu104: lies! noch ein kapitel")
-    assert (
-        "the thread answers tweet 2023031412182430019 by @shlomo96, which the archive lacks" in thread.notes
-    )
+    assert "the thread answers tweet 2023031412182430019 by @shlomo96, which the archive lacks" in thread.notes
 
 
 def test_archive_conversation_by_any_tweet_in_it() -> None:

@@ -178,14 +178,9 @@ def compare_pair(
         "direction": None,
     }
     if min(n_a, n_b) < max(min_scored, 2):
-        small = [
-            f"{label} has {_plural(n, 'scored comment')}"
-            for label, n in ((a, n_a), (b, n_b))
-            if n < min_scored
-        ]
+        small = [f"{label} has {_plural(n, 'scored comment')}" for label, n in ((a, n_a), (b, n_b)) if n < min_scored]
         row["verdict"] = (
-            f"Too few comments to compare: {' and '.join(small)}; "
-            f"at least {min_scored} are needed on each side."
+            f"Too few comments to compare: {' and '.join(small)}; at least {min_scored} are needed on each side."
         )
         return row
     ci = bootstrap_diff_ci(a_scores, b_scores, seed=seed, n_boot=n_boot)
@@ -242,8 +237,7 @@ def verdict(pair: Mapping[str, Any]) -> str:
     n_a, n_b = int(pair["n_a"]), int(pair["n_b"])
     if min(n_a, n_b) < SMALL_SAMPLE:
         text += (
-            f" The samples are small ({n_a} and {n_b} scored comments), "
-            "so the interval is wide and the reading rough."
+            f" The samples are small ({n_a} and {n_b} scored comments), so the interval is wide and the reading rough."
         )
     return text
 
@@ -258,9 +252,7 @@ def compare_all(
 ) -> list[dict[str, Any]]:
     """``compare_pair`` for every pair of threads, in input order (A–B, A–C, B–C…)."""
     return [
-        compare_pair(
-            labels[i], labels[j], scores[i], scores[j], seed=seed, n_boot=n_boot, min_scored=min_scored
-        )
+        compare_pair(labels[i], labels[j], scores[i], scores[j], seed=seed, n_boot=n_boot, min_scored=min_scored)
         for i in range(len(labels))
         for j in range(i + 1, len(labels))
     ]
@@ -300,9 +292,7 @@ def log_odds_z(counts: np.ndarray, prior_per_category: float = PRIOR_PER_CATEGOR
         yi = y[:, g]
         yj = pooled - yi
         ni, nj = yi.sum(), yj.sum()
-        delta = np.log((yi + alpha) / (ni + alpha0 - yi - alpha)) - np.log(
-            (yj + alpha) / (nj + alpha0 - yj - alpha)
-        )
+        delta = np.log((yi + alpha) / (ni + alpha0 - yi - alpha)) - np.log((yj + alpha) / (nj + alpha0 - yj - alpha))
         z[:, g] = delta / np.sqrt(1.0 / (yi + alpha) + 1.0 / (yj + alpha))
     return z
 

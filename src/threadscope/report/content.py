@@ -111,9 +111,7 @@ def _title(ctx: _Context) -> Inlines:
 
 def _byline(ctx: _Context) -> Inlines:
     source = str(ctx.thread.get("source"))
-    where = {"hn": "a Hacker News thread", "x": "an X thread", "text": "a pasted discussion"}.get(
-        source, "a thread"
-    )
+    where = {"hn": "a Hacker News thread", "x": "an X thread", "text": "a pasted discussion"}.get(source, "a thread")
     parts: list[str | Text | Link | None] = [f"A threadscope report on {where}"]
     author = data.text(ctx.thread.get("author"))
     if author:
@@ -139,9 +137,7 @@ def conversation_line(results: Mapping[str, Any]) -> Inlines:
     structure = data.section(results, "structure")
     n_posts = len([p for p in data.posts(results) if not p.get("deleted")])
     if structure is None:
-        return inlines(
-            Text(fmt.count(n_posts, "comment"), "strong"), " (the structure analysis did not run)."
-        )
+        return inlines(Text(fmt.count(n_posts, "comment"), "strong"), " (the structure analysis did not run).")
     comments = data.integer(structure.get("comments"))
     authors = data.integer(structure.get("authors"))
     head = fmt.count(comments if comments is not None else n_posts, "comment")
@@ -153,11 +149,7 @@ def conversation_line(results: Mapping[str, Any]) -> Inlines:
     length = data.integer(chain.get("length"))
     max_depth = data.integer(structure.get("max_depth"))
     deepest = length if length is not None else max_depth
-    tail = (
-        f"; the deepest chain runs {fmt.count(deepest, 'reply', 'replies')}"
-        if deepest and deepest > 1
-        else ""
-    )
+    tail = f"; the deepest chain runs {fmt.count(deepest, 'reply', 'replies')}" if deepest and deepest > 1 else ""
     top = data.integer(structure.get("top_level"))
     if top is not None and comments:
         verb = "replies" if top == 1 else "reply"
@@ -268,9 +260,7 @@ def _cell(value: str) -> Inlines:
 def _themes_section(ctx: _Context, doc: Document) -> None:
     doc.add(Heading(2, inlines("Themes")))
     if ctx.themes is None:
-        doc.add(
-            Paragraph(inlines("The theme analysis did not run, so this report has no themes."), note=True)
-        )
+        doc.add(Paragraph(inlines("The theme analysis did not run, so this report has no themes."), note=True))
         ctx.notes.append(inlines("Themes are missing: the theme analysis did not run or failed."))
         return
     themes = [t for t in ctx.themes if str(t.get("id")) != "-1"]
@@ -336,11 +326,7 @@ def _tone_section(ctx: _Context, doc: Document) -> None:
     s = ctx.sentiment
     mean = data.number(s.get("mean")) if s else None
     if s is None or mean is None:
-        doc.add(
-            Paragraph(
-                inlines("The tone analysis did not run, so this report has no tone figures."), note=True
-            )
-        )
+        doc.add(Paragraph(inlines("The tone analysis did not run, so this report has no tone figures."), note=True))
         ctx.notes.append(inlines("Tone is missing: the sentiment analysis did not run or failed."))
         return
     headline = "On VADER's scale from −1 (most negative) to +1 (most positive), the average comment scores "
@@ -377,9 +363,7 @@ def _tone_section(ctx: _Context, doc: Document) -> None:
     )
     if by_depth and ctx.structured:
         doc.add(Heading(3, inlines("Tone by reply depth")))
-        doc.add(
-            Paragraph(inlines("Do replies get sharper the deeper an argument goes? Mean tone at each level:"))
-        )
+        doc.add(Paragraph(inlines("Do replies get sharper the deeper an argument goes? Mean tone at each level:")))
         _figure(ctx, doc, "sentiment_by_depth", "Mean tone of the comments at each reply depth.")
         doc.add(
             Table(
@@ -410,9 +394,7 @@ def _tone_section(ctx: _Context, doc: Document) -> None:
                     _cell(f"{fmt.signed(ci_r[0])} to {fmt.signed(ci_r[1])}" if ci_r else "–"),
                 )
             )
-        doc.add(
-            Table(("Started by", "Comments", "Mean tone", "95% CI"), tuple(rows), (False, True, True, True))
-        )
+        doc.add(Table(("Started by", "Comments", "Mean tone", "95% CI"), tuple(rows), (False, True, True, True)))
 
     for key, heading in (
         ("most_positive", "Most positive comments"),
@@ -441,11 +423,7 @@ def _structure_section(ctx: _Context, doc: Document) -> None:
     doc.add(Heading(2, inlines("Shape of the discussion")))
     st = ctx.structure
     if st is None:
-        doc.add(
-            Paragraph(
-                inlines("The structure analysis did not run, so the shape of the thread is unknown."), True
-            )
-        )
+        doc.add(Paragraph(inlines("The structure analysis did not run, so the shape of the thread is unknown."), True))
         ctx.notes.append(inlines("Structure is missing: the reply-structure analysis did not run or failed."))
         _figure(ctx, doc, "reply_tree", "")
         return
@@ -475,9 +453,7 @@ def _structure_section(ctx: _Context, doc: Document) -> None:
                 (
                     _author_link(ctx, r.get("author"), r.get("root_id")),
                     _cell(f"{data.integer(r.get('size')) or 0:,}"),
-                    _cell(
-                        str(data.integer(r.get("depth")) if data.integer(r.get("depth")) is not None else "–")
-                    ),
+                    _cell(str(data.integer(r.get("depth")) if data.integer(r.get("depth")) is not None else "–")),
                     _cell(ctx.theme_label(r.get("dominant_theme")) or "–"),
                 )
             )
@@ -492,19 +468,19 @@ def _structure_section(ctx: _Context, doc: Document) -> None:
     replied = data.records(st, "most_replied")[:TABLE_ROWS]
     if replied:
         doc.add(Heading(3, inlines("Most replied-to comments")))
-        rows = []
+        replied_rows: list[tuple[Inlines, ...]] = []
         for r in replied:
             post = ctx.by_id.get(str(r.get("id"))) or {}
             excerpt = truncate(clean(post.get("text")), 90) or "[no text]"
             link = data.text(r.get("permalink")) or ctx.permalink(r.get("id"))
-            rows.append(
+            replied_rows.append(
                 (
                     (Link(excerpt, link),) if link else (Text(excerpt),),
                     _cell(author_name(r.get("author"))),
                     _cell(f"{data.integer(r.get('replies')) or 0:,}"),
                 )
             )
-        doc.add(Table(("Comment", "Author", "Direct replies"), tuple(rows), (False, False, True)))
+        doc.add(Table(("Comment", "Author", "Direct replies"), tuple(replied_rows), (False, False, True)))
 
     active = data.records(st, "most_active_authors")[:TABLE_ROWS]
     if active:
@@ -513,17 +489,17 @@ def _structure_section(ctx: _Context, doc: Document) -> None:
             for r in data.records(st, "most_replied_authors")
         }
         doc.add(Heading(3, inlines("Most active people")))
-        rows = []
+        active_rows: list[tuple[Inlines, ...]] = []
         for r in active:
             got = received.get(str(r.get("author")))
-            rows.append(
+            active_rows.append(
                 (
                     _cell(author_name(r.get("author"))),
                     _cell(f"{data.integer(r.get('comments')) or 0:,}"),
                     _cell(f"{got:,}" if got is not None else "–"),
                 )
             )
-        doc.add(Table(("Person", "Comments", "Replies received"), tuple(rows), (False, True, True)))
+        doc.add(Table(("Person", "Comments", "Replies received"), tuple(active_rows), (False, True, True)))
 
     exchanges = data.records(st, "exchanges")[:TABLE_ROWS]
     total = data.integer(st.get("exchange_count"))
@@ -554,9 +530,7 @@ def _structure_section(ctx: _Context, doc: Document) -> None:
         if top is not None:
             words.append(f"The most active 10% of participants wrote {fmt.pct(top)} of the comments.")
         if gini is not None:
-            spread = (
-                "evenly spread" if gini < 0.3 else "moderately concentrated" if gini < 0.5 else "concentrated"
-            )
+            spread = "evenly spread" if gini < 0.3 else "moderately concentrated" if gini < 0.5 else "concentrated"
             words.append(
                 f"The Gini coefficient of comments per person is {gini:.2f} ({spread}; 0 would mean everyone "
                 "wrote the same number of comments, 1 that one person wrote them all)."
@@ -582,9 +556,7 @@ def _structure_overview(ctx: _Context, st: Mapping[str, Any]) -> Inlines:
     top = data.integer(st.get("top_level"))
     if top is not None and comments:
         rest = comments - top
-        parts.append(
-            f" {fmt.count(top, 'comment')} {'replies' if top == 1 else 'reply'} directly to the post"
-        )
+        parts.append(f" {fmt.count(top, 'comment')} {'replies' if top == 1 else 'reply'} directly to the post")
         if rest > 0:
             verb = "replies" if rest == 1 else "reply"
             parts.append(f"; the other {fmt.count(rest, 'comment')} {verb} to other comments")
@@ -626,13 +598,9 @@ def _timing(ctx: _Context, st: Mapping[str, Any]) -> str:
     words = []
     if first and last:
         span = (last - first).total_seconds() / 3600
-        words.append(
-            f"Comments arrived over {fmt.duration(span)}, from {fmt.when(first)} to {fmt.when(last)}"
-        )
+        words.append(f"Comments arrived over {fmt.duration(span)}, from {fmt.when(first)} to {fmt.when(last)}")
         if started and first >= started:
-            words[-1] += (
-                f"; the first came {fmt.duration((first - started).total_seconds() / 3600)} after the post"
-            )
+            words[-1] += f"; the first came {fmt.duration((first - started).total_seconds() / 3600)} after the post"
         words[-1] += "."
     if peak:
         words.append(f"The busiest hour began at {fmt.when(peak)}.")
@@ -649,9 +617,7 @@ def _notes_section(ctx: _Context, doc: Document) -> None:
             notes.extend(inlines(clean(n)) for n in source if clean(n))
     if not ctx.structured:
         notes.append(
-            inlines(
-                "This thread has no reply structure, so depth, subthread and exchange figures are left out."
-            )
+            inlines("This thread has no reply structure, so depth, subthread and exchange figures are left out.")
         )
     notes.extend(ctx.notes)
     if notes:

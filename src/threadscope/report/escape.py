@@ -40,9 +40,7 @@ _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
 # Block syntax only counts at the start of a line: headings, lists, setext
 # underlines, definition lists, thematic breaks, and ordered-list markers.
 _LINE_START = re.compile(r"^( ?)(?:([#+=:\-])|(\d{1,9})([.)]))")
-_BIDI_AND_CONTROL = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]"
-)
+_BIDI_AND_CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
 _SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -160,9 +158,7 @@ def safe_url(url: object) -> str | None:
         part = _PCT.sub("%25", part)
         return "".join(ch if ch in _URL_SAFE else "".join(f"%{b:02X}" for b in ch.encode()) for ch in part)
 
-    return urlunsplit(
-        (parts.scheme.lower(), netloc, encode(parts.path), encode(parts.query), encode(parts.fragment))
-    )
+    return urlunsplit((parts.scheme.lower(), netloc, encode(parts.path), encode(parts.query), encode(parts.fragment)))
 
 
 def mpl_text(text: object, limit: int = 40) -> str:

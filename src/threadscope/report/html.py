@@ -166,8 +166,7 @@ def _table(table: Table) -> str:
     numeric = table.numeric or tuple(False for _ in table.header)
     num = ' class="ts-num"'
     head = "".join(
-        f'<th scope="col"{num if n else ""}>{html_text(h)}</th>'
-        for h, n in zip(table.header, numeric, strict=True)
+        f'<th scope="col"{num if n else ""}>{html_text(h)}</th>' for h, n in zip(table.header, numeric, strict=True)
     )
     rows = "".join(
         "<tr>"
@@ -175,9 +174,7 @@ def _table(table: Table) -> str:
         + "</tr>"
         for row in table.rows
     )
-    return (
-        f'<div class="ts-table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
-    )
+    return f'<div class="ts-table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
 
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
@@ -220,6 +217,4 @@ def inline_svg(svg: str, name: str, alt: str) -> str:
 
 
 def _scope_selectors(selectors: str, scope: str) -> str:
-    return ",".join(
-        f"{scope} {s.strip()}" if s.strip() != "*" else f"{scope} *" for s in selectors.split(",")
-    )
+    return ",".join(f"{scope} {s.strip()}" if s.strip() != "*" else f"{scope} *" for s in selectors.split(","))

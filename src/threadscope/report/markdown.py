@@ -91,7 +91,5 @@ def _table(table: Table) -> str:
     numeric = table.numeric or tuple(False for _ in table.header)
     head = "| " + " | ".join(md_inline(h, line_start=False) for h in table.header) + " |"
     rule = "|" + "|".join("---:" if n else "---" for n in numeric) + "|"
-    rows = [
-        "| " + " | ".join(inline(cell, line_start=False) or " " for cell in row) + " |" for row in table.rows
-    ]
+    rows = ["| " + " | ".join(inline(cell, line_start=False) or " " for cell in row) + " |" for row in table.rows]
     return "\n".join([head, rule, *rows])

@@ -53,6 +53,7 @@ def write_document(
 
     Raises:
         InputError: for a format other than ``md`` or ``html``.
+
     """
     unknown = set(formats) - FORMATS
     if unknown:
@@ -73,9 +74,7 @@ def write_document(
             rendered = draw(results, name)
         except Exception as exc:  # a chart bug must not cost the user the whole report
             log.warning("could not draw the %s chart: %s", name, exc, exc_info=True)
-            plans[name] = Planned(
-                name, planned.title, planned.alt, f"it could not be drawn ({type(exc).__name__})"
-            )
+            plans[name] = Planned(name, planned.title, planned.alt, f"it could not be drawn ({type(exc).__name__})")
             continue
         svgs[name] = rendered.svg
         for suffix, payload in ((".svg", rendered.svg.encode("utf-8")), (".png", rendered.png)):

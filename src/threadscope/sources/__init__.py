@@ -27,6 +27,7 @@ class SourceOptions:
         conversation: which conversation of a multi-conversation file to read.
         x_full_archive: use X's full-archive search instead of the 7-day one.
         max_posts: the most posts an X fetch may read (X bills per post).
+
     """
 
     data_dir: Path | None = None
@@ -44,6 +45,7 @@ def load(spec: str, options: SourceOptions | None = None) -> Thread:
     Raises:
         SpecError: the spec is none threadscope knows.
         ThreadscopeError: whatever the chosen source raises.
+
     """
     options = options or SourceOptions()
     spec = spec.strip()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from threadscope.errors import FileFormatError
@@ -40,6 +40,7 @@ def load_file(path: Path, *, conversation: str | None = None) -> Thread:
 
     Raises:
         FileFormatError: unknown suffix, unreadable, empty or malformed file.
+
     """
     if not path.exists():
         raise FileFormatError(f"{path}: no such file")
@@ -57,8 +58,7 @@ def load_file(path: Path, *, conversation: str | None = None) -> Thread:
         return reader(path, _read(path), conversation=conversation)
     if suffix not in readers:
         raise FileFormatError(
-            f"{path}: unknown file type {suffix or '(none)'}; threadscope reads "
-            + ", ".join(SUFFIXES)
+            f"{path}: unknown file type {suffix or '(none)'}; threadscope reads " + ", ".join(SUFFIXES)
         )
     return readers[suffix](path, _read(path))
 
@@ -78,7 +78,7 @@ def _read(path: Path) -> str:
 
 
 def _fetched_at(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
 def _read_items_json(path: Path, text: str) -> Thread:

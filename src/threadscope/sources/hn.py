@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -42,6 +42,7 @@ def parse_spec(spec: str) -> str | None:
 
     Raises:
         SpecError: an HN spec whose id is not a positive integer.
+
     """
     spec = spec.strip()
     if spec.isdigit() or spec.startswith(("-", "+")) and spec[1:].isdigit():
@@ -70,6 +71,7 @@ def parse_item(data: Any, *, fetched_at: datetime | None = None, source_name: st
 
     Raises:
         FileFormatError: when ``data`` is not an ``items`` response.
+
     """
     if not isinstance(data, Mapping) or "id" not in data:
         hint = " (it looks like a search response)" if isinstance(data, Mapping) and "hits" in data else ""
@@ -143,6 +145,7 @@ class HackerNews:
         offline: never touch the network; a cache miss is an error.
         refresh: refetch even when the cache has the item.
         base_url: the Algolia API root; ``THREADSCOPE_HN_API`` or the public API by default.
+
     """
 
     def __init__(
@@ -162,6 +165,7 @@ class HackerNews:
 
     @property
     def client(self) -> HttpClient:
+        """The HTTP client, made on first use."""
         if self._client is None:
             self._client = HttpClient()
         return self._client
@@ -189,17 +193,21 @@ class HackerNews:
             data = _load_cached(body)
             if data is not None:
                 mtime = self.cache.path(key).stat().st_mtime
-                return data, datetime.fromtimestamp(mtime, tz=timezone.utc)
+                return data, datetime.fromtimestamp(mtime, tz=UTC)
         if self.offline:
-            raise OfflineError(f"HN item {item_id} is not in the cache at {self.cache.root}; run without --offline to fetch it")
+            raise OfflineError(
+                f"HN item {item_id} is not in the cache at {self.cache.root}; run without --offline to fetch it"
+            )
         try:
             resp = self.client.get_json(f"{self.base_url}/items/{item_id}", what="the HN API")
         except NotFoundError:
             raise NotFoundError(f"no HN item {item_id}") from None
         if not isinstance(resp.data, dict) or "id" not in resp.data:
-            raise FetchError(f"the HN API answered item {item_id} with something that is not an item; nothing was cached")
+            raise FetchError(
+                f"the HN API answered item {item_id} with something that is not an item; nothing was cached"
+            )
         self.cache.write(key, resp.body)
-        return resp.data, datetime.now(timezone.utc)
+        return resp.data, datetime.now(UTC)
 
     def search(
         self,
@@ -241,7 +249,7 @@ class HackerNews:
         if sort == "points":
             found.sort(key=lambda h: (-h.points, h.id))
         else:
-            found.sort(key=lambda h: h.created_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
+            found.sort(key=lambda h: h.created_at or datetime.min.replace(tzinfo=UTC), reverse=True)
         return found[:limit]
 
 

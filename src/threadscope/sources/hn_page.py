@@ -81,7 +81,12 @@ class _PageParser(HTMLParser):
             row.age = a["title"].split()[0]
         elif tag == "span" and "score" in classes:
             self._text_into = "score"
-        elif tag == "a" and row.is_story and row.title is None and ("storylink" in classes or self._text_into == "titleline"):
+        elif (
+            tag == "a"
+            and row.is_story
+            and row.title is None
+            and ("storylink" in classes or self._text_into == "titleline")
+        ):
             row.url = a.get("href")
             self._text_into = "title"
         elif tag == "span" and "titleline" in classes:
@@ -126,6 +131,7 @@ def parse_page(html: str, *, source_name: str = "the page") -> Thread:
 
     Raises:
         FileFormatError: when the HTML holds no HN item.
+
     """
     parser = _PageParser()
     parser.feed(html)

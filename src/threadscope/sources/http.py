@@ -49,6 +49,7 @@ class HttpClient:
         max_wait: the most time spent waiting between tries, all told.
         session: a session to use instead of a new one.
         sleep: how to wait; tests may pass a recorder.
+
     """
 
     def __init__(
@@ -84,6 +85,7 @@ class HttpClient:
             NotFoundError: on 404.
             RateLimitError: when 429s outlast the time budget.
             FetchError: on any other failure once retries are spent.
+
         """
         waited = 0.0
         problem = ""
@@ -124,7 +126,9 @@ class HttpClient:
             log.info("%s; retrying in %.1f s (try %d of %d)", problem, delay, attempt + 2, self.retries + 1)
             self.sleep(delay)
             waited += delay
-        raise FetchError(f"{problem}, after {attempt + 1} tries; check your connection, or use --offline with a cached thread")
+        raise FetchError(
+            f"{problem}, after {attempt + 1} tries; check your connection, or use --offline with a cached thread"
+        )
 
 
 def _parse_json(body: bytes, what: str) -> Any:

@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -56,8 +56,7 @@ RECENT_WINDOW = timedelta(days=7)
 #: What a conversation's tweets must carry to rebuild the tree; ``note_tweet``
 #: holds the whole text of posts longer than 280 characters.
 TWEET_FIELDS = (
-    "conversation_id,referenced_tweets,in_reply_to_user_id,created_at,"
-    "public_metrics,author_id,text,note_tweet"
+    "conversation_id,referenced_tweets,in_reply_to_user_id,created_at,public_metrics,author_id,text,note_tweet"
 )
 EXPANSIONS = "author_id,referenced_tweets.id,in_reply_to_user_id"
 USER_FIELDS = "username,name"
@@ -109,7 +108,7 @@ def snowflake_time(tweet_id: str) -> datetime | None:
     if not tweet_id.isdigit() or int(tweet_id) < _FIRST_SNOWFLAKE:
         return None
     ms = (int(tweet_id) >> 22) + _SNOWFLAKE_EPOCH_MS
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 # --- from tweet objects to a thread ------------------------------------------------
@@ -118,9 +117,7 @@ def snowflake_time(tweet_id: str) -> datetime | None:
 def references(tweet: Mapping[str, Any]) -> dict[str, str]:
     """A tweet's referenced tweets by type (``replied_to``, ``quoted``, ``retweeted``)."""
     refs = tweet.get("referenced_tweets") or []
-    return {
-        str(r["type"]): str(r["id"]) for r in refs if isinstance(r, Mapping) and "type" in r and "id" in r
-    }
+    return {str(r["type"]): str(r["id"]) for r in refs if isinstance(r, Mapping) and "type" in r and "id" in r}
 
 
 def is_retweet(tweet: Mapping[str, Any]) -> bool:
@@ -175,9 +172,7 @@ class Tweets:
     def members(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation's tweets (retweets aside), oldest first."""
         found = [
-            t
-            for t in self.by_id.values()
-            if str(t.get("conversation_id")) == conversation_id and not is_retweet(t)
+            t for t in self.by_id.values() if str(t.get("conversation_id")) == conversation_id and not is_retweet(t)
         ]
         return sorted(found, key=_id_order)
 
@@ -356,6 +351,7 @@ class XApi:
         max_posts: the most posts a fetch may read; X bills per post.
         base_url: the API root; ``THREADSCOPE_X_API`` or the public API by default.
         now: the current time; tests pass a fixed one.
+
     """
 
     def __init__(
@@ -379,7 +375,7 @@ class XApi:
         self.endpoint = "all" if full_archive else "recent"
         self.max_posts = max_posts
         self.base_url = (base_url or api_base()).rstrip("/")
-        self.now = now or (lambda: datetime.now(timezone.utc))
+        self.now = now or (lambda: datetime.now(UTC))
 
     def __repr__(self) -> str:  # never show the token
         return f"XApi(base_url={self.base_url!r}, endpoint={self.endpoint!r}, offline={self.offline})"
@@ -401,6 +397,7 @@ class XApi:
             NotFoundError: X has no such tweet.
             RateLimitError: X rate-limits longer than we wait; pages already
                 fetched stay cached and the next run resumes from them.
+
         """
         tweets = Tweets()
         tweets.add_response(self._lookup(tweet_id))
@@ -433,16 +430,13 @@ class XApi:
             return cached
         if self.offline:
             raise OfflineError(
-                f"X tweet {tweet_id} is not in the cache at {self.cache.root}; "
-                "run without --offline to fetch it"
+                f"X tweet {tweet_id} is not in the cache at {self.cache.root}; run without --offline to fetch it"
             )
         params = {"tweet.fields": TWEET_FIELDS, "expansions": EXPANSIONS, "user.fields": USER_FIELDS}
         resp = self._get(f"{self.base_url}/tweets/{tweet_id}", params)
         data = resp.data.get("data") if isinstance(resp.data, dict) else None
         if not isinstance(data, dict) or str(data.get("id")) != tweet_id:
-            raise NotFoundError(
-                f"no X tweet {tweet_id}: {self._errors_detail(resp.data) or 'X returned no tweet'}"
-            )
+            raise NotFoundError(f"no X tweet {tweet_id}: {self._errors_detail(resp.data) or 'X returned no tweet'}")
         self.cache.write(key, resp.body)
         found: dict[str, Any] = resp.data
         return found
@@ -564,9 +558,7 @@ class XApi:
                 f"the X API answered search page {number} of conversation {conversation_id} without "
                 f"results{': ' + detail if detail else ''}; nothing was cached for it"
             )
-        log.info(
-            "X conversation %s: page %d, %d posts", conversation_id, number, len(resp.data.get("data") or [])
-        )
+        log.info("X conversation %s: page %d, %d posts", conversation_id, number, len(resp.data.get("data") or []))
         return resp
 
     # -- requests
@@ -641,7 +633,7 @@ class XApi:
     def _fetched_at(self, conversation_id: str) -> datetime | None:
         path = self.cache.path(f"x/conversations/{conversation_id}/{self.endpoint}/page-0001.json")
         try:
-            return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+            return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         except OSError:
             return None
 

@@ -13,7 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ def read_twarc(path: Path, text: str, *, conversation: str | None = None) -> Thr
     Raises:
         FileFormatError: a line that is not JSON, or neither a response page nor a tweet.
         InputError: several conversations and none chosen, or the chosen one absent.
+
     """
     tweets, retrieved = _load_twarc(path, text)
     counts = _conversation_sizes(tweets)
@@ -64,9 +65,7 @@ def _load_twarc(path: Path, text: str) -> tuple[Tweets, list[datetime]]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise FileFormatError(
-                f"{path}: line {number} is not JSON ({exc.msg}); is this twarc2 output?"
-            ) from None
+            raise FileFormatError(f"{path}: line {number} is not JSON ({exc.msg}); is this twarc2 output?") from None
         if isinstance(item, Mapping) and ("data" in item or "meta" in item):
             tweets.add_response(item)
         elif isinstance(item, Mapping) and "id" in item and "text" in item:
@@ -130,7 +129,7 @@ def _listing(counts: Counter[str]) -> str:
 
 def _mtime(path: Path) -> datetime | None:
     try:
-        return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     except OSError:
         return None
 
@@ -150,6 +149,7 @@ def read_archive(path: Path, text: str, *, conversation: str | None = None) -> T
     Raises:
         FileFormatError: not a ``window.YTD.tweets`` file.
         InputError: the chosen tweet is not in the archive, or there are no threads.
+
     """
     tweets = _load_archive(path, text)
     parents = {tid: t.get("in_reply_to_status_id_str") for tid, t in tweets.items()}
@@ -165,9 +165,7 @@ def read_archive(path: Path, text: str, *, conversation: str | None = None) -> T
     elif chains:
         top = min(chains, key=lambda r: (-len(chains[r]), int(r)))
     else:
-        raise InputError(
-            f"{path}: the archive holds no self-reply threads; pick one tweet with --conversation ID"
-        )
+        raise InputError(f"{path}: the archive holds no self-reply threads; pick one tweet with --conversation ID")
     return _archive_thread(path, tweets, chains.get(top, [top]), parents, _owner(tweets))
 
 
@@ -175,9 +173,7 @@ def _load_archive(path: Path, text: str) -> dict[str, dict[str, Any]]:
     """The archive's own tweets (retweets aside) by id."""
     match = _ARCHIVE_PREFIX.match(text)
     if not match:
-        raise FileFormatError(
-            f"{path}: not an X archive tweets.js (it should start with window.YTD.tweets.part0 =)"
-        )
+        raise FileFormatError(f"{path}: not an X archive tweets.js (it should start with window.YTD.tweets.part0 =)")
     try:
         entries = json.loads(text[match.end() :].strip().rstrip(";"))
     except json.JSONDecodeError as exc:
@@ -244,9 +240,7 @@ def _archive_thread(
     answered = tweets[root.id].get("in_reply_to_status_id_str")
     if answered:
         who = tweets[root.id].get("in_reply_to_screen_name")
-        notes.append(
-            f"the thread answers tweet {answered}{f' by @{who}' if who else ''}, which the archive lacks"
-        )
+        notes.append(f"the thread answers tweet {answered}{f' by @{who}' if who else ''}, which the archive lacks")
     return Thread.build(
         source="x",
         id=root.id,
@@ -276,6 +270,6 @@ def _archive_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.strptime(value, _ARCHIVE_TIME).astimezone(timezone.utc)
+        return datetime.strptime(value, _ARCHIVE_TIME).astimezone(UTC)
     except ValueError:
         return parse_timestamp(value)
