@@ -211,7 +211,8 @@ def test_guided_themes_on_the_seed_page(real: dict[str, Any]) -> None:
 
     cleaning = members(1)
     assert len(cleaning) >= 3
-    assert sum("clean" in t for t in cleaning) / len(cleaning) >= 0.8
+    on_topic = re.compile(r"clean|janitor|sanit|normaliz|integrity|quality", re.I)
+    assert sum(bool(on_topic.search(t)) for t in cleaning) / len(cleaning) >= 0.8
     management = members(0)
     assert len(management) >= 4
     assert sum(bool(re.search(r"manag|leader|executive", t)) for t in management) / len(management) >= 0.6

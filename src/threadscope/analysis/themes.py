@@ -10,8 +10,8 @@ How, and why this way:
    the same themes, labels and assignment whatever order they come in.
 2. **Guided themes first.** A comment whose embedding is close to a guided
    theme's name (cosine at least ``GUIDED_FLOOR``, and within ``GUIDED_BAND``
-   of that theme's best match, and closer to it than to any other guided
-   theme) joins it. The band keeps a theme that matches a few comments
+   of that theme's best match or at least ``GUIDED_CAP``, and closer to it
+   than to any other guided theme) joins it. The band keeps a theme that matches a few comments
    strongly from soaking up loosely related ones; the floor keeps a name that
    matches nothing (similarities all low) from taking the least bad comments.
    Calibrated on the seed thread (HN 24330326), see ``params``.
@@ -67,6 +67,10 @@ MIN_TEXTS = 12
 GUIDED_FLOOR = 0.35
 #: A guided member's similarity must be within this of the theme's best match.
 GUIDED_BAND = 0.30
+#: ... but a comment this close always joins: a name quoted word for word by one
+#: comment (cosine 0.88 for "data cleaning") must not shut out the comments
+#: that say it in other words ("data janitor", "cleaning up and normalizing").
+GUIDED_CAP = 0.45
 #: Cosine similarity to a free theme's centroid needed to belong to it.
 MEMBER_FLOOR = 0.40
 #: Upper bound on PCA dimensions before clustering.
@@ -240,7 +244,10 @@ def find_themes(
             )
         )
         if is_guided and not rows:
-            notes.append(f'No comment matched the guided theme "{label}".')
+            notes.append(
+                f'No comment matched the guided theme "{label}"; a plainer or more specific phrase '
+                '(e.g. "AI hype" rather than "overhype") gives the model more to go on.'
+            )
     assignment = {c_ids[i]: remap.get(int(labels[i]), -1) for i in range(n)}
     assignment = {i: assignment[i] for i in ids}  # input order
     unassigned = round(float(np.mean(labels == -1)), 4)
@@ -276,13 +283,14 @@ def _assign_guided(vecs: np.ndarray, name_vecs: np.ndarray, labels: np.ndarray) 
     best = sims.argmax(axis=1)
     best_sim = sims[np.arange(len(vecs)), best]
     top = sims.max(axis=0)  # each theme's best match
-    cut = np.maximum(GUIDED_FLOOR, top - GUIDED_BAND)
+    cut = np.maximum(GUIDED_FLOOR, np.minimum(top - GUIDED_BAND, GUIDED_CAP))
     member = best_sim >= cut[best]
     out = labels.copy()
     out[member] = best[member]
     params = {
         "guided_floor": GUIDED_FLOOR,
         "guided_band": GUIDED_BAND,
+        "guided_cap": GUIDED_CAP,
         "guided_thresholds": [round(float(c), 3) for c in cut],
     }
     return out, params
