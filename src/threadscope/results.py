@@ -36,8 +36,62 @@ def check_formats(formats: Iterable[str]) -> set[str]:
     return chosen
 
 
+CsvWriter = Callable[[dict[str, Any], Path], Path]
+ReportWriter = Callable[[dict[str, Any], Path, set[str]], list[Path]]
+
+
+class _Results:
+    """What an analysis and a comparison share: their results, as JSON and as files."""
+
+    results: dict[str, Any]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Version, model, parameters and timings of the run."""
+        return dict(self.results["meta"])
+
+    def to_json(self) -> str:
+        """``results.json`` as a string (its schema is ``results["schema"]``)."""
+        from threadscope.report.results import results_json
+
+        return results_json(self.results)
+
+    def default_dir(self) -> Path:
+        """Where ``write`` writes when not told."""
+        raise NotImplementedError
+
+    def _writers(self) -> tuple[CsvWriter, ReportWriter]:
+        raise NotImplementedError
+
+    def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
+        """Write ``results.json`` and ``comments.csv`` (json), the reports and figures (md, html); return the paths."""
+        from threadscope.report.results import write_results_json
+
+        chosen = check_formats(formats)
+        out = Path(out_dir) if out_dir is not None else self.default_dir()
+        out.mkdir(parents=True, exist_ok=True)
+        write_csv, write_reports = self._writers()
+        written: list[Path] = []
+        if "json" in chosen:
+            written.append(write_results_json(self.results, out / "results.json"))
+            written.append(write_csv(self.results, out / "comments.csv"))
+        if chosen & {"md", "html"}:
+            written.extend(write_reports(self.results, out, chosen & {"md", "html"}))
+        return written
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows as a DataFrame, ``created_at`` parsed as UTC datetimes."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    if "created_at" in frame:
+        frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+    return frame
+
+
 @dataclass
-class Analysis:
+class Analysis(_Results):
     """The analysis of one thread: plain results, plus conveniences for notebooks."""
 
     thread: Thread
@@ -48,12 +102,7 @@ class Analysis:
     def posts(self) -> pd.DataFrame:
         """One row per post (not the root): id, parent_id, author, depth, created_at, sentiment, theme, text."""
         if self._frame is None:
-            import pandas as pd
-
-            frame = pd.DataFrame(self.results["posts"])
-            if "created_at" in frame:
-                frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
-            self._frame = frame
+            self._frame = _frame(self.results["posts"])
         cached: pd.DataFrame = self._frame
         return cached
 
@@ -72,32 +121,19 @@ class Analysis:
         """Tone figures (see ``analysis.sentiment``)."""
         return dict(self.results["sentiment"] or {})
 
-    @property
-    def meta(self) -> dict[str, Any]:
-        """Version, model, parameters and timings of the run."""
-        return dict(self.results["meta"])
-
-    def to_json(self) -> str:
-        """``results.json`` as a string (schema ``threadscope.analysis/1``)."""
-        from threadscope.report.results import results_json
-
-        return results_json(self.results)
-
     def default_dir(self) -> Path:
         """``reports/<source>-<id>``."""
         return Path("reports") / f"{self.thread.source}-{self.thread.id}"
 
-    def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
-        """Write the report files (``report.md``, ``report.html``, ``results.json``, …) and return their paths."""
+    def _writers(self) -> tuple[CsvWriter, ReportWriter]:
         from threadscope import report
         from threadscope.report.results import write_comments_csv
 
-        out = Path(out_dir) if out_dir is not None else self.default_dir()
-        return _write(self.results, out, formats, write_comments_csv, report.write_reports)
+        return write_comments_csv, report.write_reports
 
 
 @dataclass
-class Comparison:
+class Comparison(_Results):
     """Two or more threads compared: plain results, plus conveniences for notebooks.
 
     ``results`` is what ``results.json`` holds (schema ``threadscope.comparison/1``);
@@ -181,56 +217,16 @@ class Comparison:
     @property
     def posts(self) -> pd.DataFrame:
         """One row per comment of every thread, with its thread's label in ``thread``."""
-        import pandas as pd
-
-        rows = [{"thread": e["key"], **post} for e in self.results["threads"] for post in e["posts"]]
-        frame = pd.DataFrame(rows)
-        if "created_at" in frame:
-            frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
-        return frame
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        """Version, model, parameters and timings of the run."""
-        return dict(self.results["meta"])
-
-    def to_json(self) -> str:
-        """``results.json`` as a string (schema ``threadscope.comparison/1``)."""
-        from threadscope.report.results import results_json
-
-        return results_json(self.results)
+        return _frame([{"thread": e["key"], **post} for e in self.results["threads"] for post in e["posts"]])
 
     def default_dir(self) -> Path:
         """``reports/compare-<source>-<id>-<source>-<id>…``, shortened when long."""
         return Path("reports") / compare_dir_name(self.keys)
 
-    def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
-        """Write the reports, ``results.json``, ``comments.csv`` and figures; return the paths written."""
+    def _writers(self) -> tuple[CsvWriter, ReportWriter]:
         from threadscope.report import compare as report
 
-        out = Path(out_dir) if out_dir is not None else self.default_dir()
-        return _write(self.results, out, formats, report.write_comments_csv, report.write_reports)
-
-
-def _write(
-    results: dict[str, Any],
-    out: Path,
-    formats: Iterable[str],
-    write_csv: Callable[[dict[str, Any], Path], Path],
-    write_reports: Callable[[dict[str, Any], Path, set[str]], list[Path]],
-) -> list[Path]:
-    """``results.json`` and ``comments.csv`` for ``json``, then the md/html reports and figures."""
-    from threadscope.report.results import write_results_json
-
-    chosen = check_formats(formats)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    if "json" in chosen:
-        written.append(write_results_json(results, out / "results.json"))
-        written.append(write_csv(results, out / "comments.csv"))
-    if chosen & {"md", "html"}:
-        written.extend(write_reports(results, out, chosen & {"md", "html"}))
-    return written
+        return report.write_comments_csv, report.write_reports
 
 
 def compare_dir_name(keys: Sequence[str], limit: int = 80) -> str:
