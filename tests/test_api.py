@@ -193,3 +193,11 @@ def test_cli_analyze_end_to_end(
     assert sorted(p.name for p in folder.iterdir()) == ["comments.csv", "figures", "report.md", "results.json"]
     assert "Comment 17 by pg" in out and "wrote" in err
     assert json.loads((folder / "results.json").read_text())["posts"][1]["author"] == "Arrington"
+
+
+def test_progress_is_reported(tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    threadscope.analyze(tiny(30), embedder=FakeEmbedder(), data_dir=tmp_path, progress=lambda *a: seen.append(a))
+    embed = [(done, total) for stage, done, total in seen if stage == "embed"]
+    assert embed[0] == (0, 30) and embed[-1] == (30, 30)
+    assert [d for d, _ in embed] == sorted(d for d, _ in embed)

@@ -226,6 +226,9 @@ def compare(
     data_dir: DataDir = None,
     offline: Offline = False,
     refresh: Refresh = False,
+    conversation: Conversation = None,
+    x_full_archive: FullArchive = False,
+    max_posts: MaxPosts = 2000,
     quiet: Quiet = False,
 ) -> None:
     """Compare the tone, themes and shape of two or more threads."""
@@ -242,6 +245,9 @@ def compare(
             data_dir=data_dir,
             offline=offline,
             refresh=refresh,
+            conversation=conversation,
+            x_full_archive=x_full_archive,
+            max_posts=max_posts,
         )
     folder = out or result.default_dir()
     written = result.write(folder, formats)
