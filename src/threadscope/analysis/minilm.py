@@ -63,10 +63,10 @@ class MiniLM:
                 for row, i in enumerate(chosen):
                     ids[row, : len(tokens[i])] = torch.tensor(tokens[i])
                     mask[row, : len(tokens[i])] = True
-                out[chosen] = self._forward(ids, mask).numpy()
+                out[chosen] = self.forward(ids, mask).numpy()
         return out
 
-    def _forward(self, ids: Any, mask: Any) -> Any:
+    def forward(self, ids: Any, mask: Any) -> Any:
         torch, w = self.torch, self.weights
         functional = torch.nn.functional
         length = ids.shape[1]
