@@ -67,6 +67,7 @@ class MiniLM:
         return out
 
     def forward(self, ids: Any, mask: Any) -> Any:
+        """Sentence vectors of a padded batch: token ids and the mask of real tokens, both (batch, length)."""
         torch, w = self.torch, self.weights
         functional = torch.nn.functional
         length = ids.shape[1]
