@@ -46,10 +46,15 @@ class ThreadResults:
     theme_of: dict[str, int | None]
     structure: dict[str, Any]
     sentiment: dict[str, Any]
+    tones: dict[str, int | None] = field(default_factory=dict)
+    vader: dict[str, float | None] = field(default_factory=dict)
 
     def post_rows(self) -> list[dict[str, Any]]:
         """The ``posts`` of results.json: every post but the root, in thread order."""
-        return [post_row(p, self.scores.get(p.id), self.theme_of.get(p.id)) for p in self.thread.comments]
+        return [
+            post_row(p, self.scores.get(p.id), self.theme_of.get(p.id), self.tones.get(p.id), self.vader.get(p.id))
+            for p in self.thread.comments
+        ]
 
 
 @dataclass
@@ -80,12 +85,18 @@ def run(
     seed: int,
     progress: Progress | None,
     clock: Stopwatch,
+    tone: str = "model",
 ) -> Run:
-    """Score, embed, theme and summarise ``threads`` together."""
+    """Score, embed, theme and summarise ``threads`` together.
+
+    ``tone="model"`` scores tone with the trained tone model when the
+    embeddings are the packaged model's (it was trained on those), else with
+    VADER and a note; ``tone="vader"`` always uses VADER.
+    """
     from threadscope.analysis import embed, sentiment, structure
     from threadscope.analysis import themes as theming
 
-    scores = [sentiment.score_posts(t) for t in threads]
+    vader = [sentiment.score_posts(t) for t in threads]
     clock.lap("sentiment")
 
     docs: list[tuple[int, Post]] = [(g, p) for g, t in enumerate(threads) for p in t.comments if p.has_text]
@@ -96,6 +107,9 @@ def run(
         vectors = embed.embed_texts(texts, embedder, cache, progress=on_embed)
         guided_vectors = embed.embed_texts(guided, embedder, cache) if guided else None
     clock.lap("embed")
+
+    tones, scores, tone_note = _tone(threads, docs, texts, vectors, vader, tone, embedder.name)
+    clock.lap("tone")
 
     found = theming.find_themes(
         [f"{g}:{p.id}" for g, p in docs],
@@ -111,18 +125,62 @@ def run(
         theme_of[g][post_id] = int(theme)
     clock.lap("themes")
 
+    method = sentiment.VADER_METHOD if tone_note is not None or tone == "vader" else _model_method()
     results = [
         ThreadResults(
             thread=t,
             scores=scores[g],
             theme_of=theme_of[g],
             structure=structure.analyze_structure(t, theme_of[g]),
-            sentiment=sentiment.summarize_sentiment(t, scores[g], theme_of[g], seed=seed),
+            sentiment=sentiment.summarize_sentiment(
+                t, scores[g], theme_of[g], seed=seed, classes=tones[g], method=method, note=tone_note
+            ),
+            tones=tones[g],
+            vader=vader[g],
         )
         for g, t in enumerate(threads)
     ]
     clock.lap("summaries")
     return Run(results, found, embedder.name)
+
+
+def _tone(
+    threads: Sequence[Thread],
+    docs: list[tuple[int, Post]],
+    texts: list[str],
+    vectors: Any,
+    vader: list[dict[str, float | None]],
+    tone: str,
+    embedding_model: str,
+) -> tuple[list[dict[str, int | None]], list[dict[str, float | None]], str | None]:
+    """Each post's tone class and score, by the tone model or by VADER; and a note if the model could not run."""
+    from threadscope.analysis import embed, sentiment
+    from threadscope.analysis import tone as toning
+
+    tones: list[dict[str, int | None]] = [{p.id: None for p in t.comments} for t in threads]
+    note = None
+    if tone == "model" and embedding_model.startswith(embed.DEFAULT_MODEL_NAME):
+        scores: list[dict[str, float | None]] = [{p.id: None for p in t.comments} for t in threads]
+        classes, values = toning.default_model().predict(texts, vectors)
+        for (g, post), cls, value in zip(docs, classes, values, strict=True):
+            tones[g][post.id] = cls
+            scores[g][post.id] = value
+        return tones, scores, None
+    if tone == "model":
+        note = (
+            f"Tone is VADER's: the trained tone model reads all-MiniLM-L6-v2 embeddings, "
+            f"and this run used {embedding_model}."
+        )
+    for g, by_post in enumerate(vader):
+        for post_id, value in by_post.items():
+            tones[g][post_id] = None if value is None else sentiment.vader_class(value)
+    return tones, vader, note
+
+
+def _model_method() -> dict[str, Any]:
+    from threadscope.analysis import tone as toning
+
+    return toning.method()
 
 
 def thread_block(thread: Thread) -> dict[str, Any]:
@@ -141,7 +199,9 @@ def thread_block(thread: Thread) -> dict[str, Any]:
     }
 
 
-def post_row(post: Post, sentiment: float | None, theme: int | None) -> dict[str, Any]:
+def post_row(
+    post: Post, sentiment: float | None, theme: int | None, tone: int | None = None, vader: float | None = None
+) -> dict[str, Any]:
     """One entry of the ``posts`` of results.json."""
     return {
         "id": post.id,
@@ -152,6 +212,8 @@ def post_row(post: Post, sentiment: float | None, theme: int | None) -> dict[str
         "text": post.text,
         "deleted": post.deleted,
         "sentiment": sentiment,
+        "tone": tone,
+        "vader": vader,
         "theme": theme,
         "permalink": post.permalink,
         "flags": sorted(post.flags),

@@ -60,12 +60,34 @@ CAVEATS = [
 ]
 
 
+#: ``method`` block of a VADER-scored summary.
+VADER_METHOD: dict[str, Any] = {
+    "name": "VADER",
+    "package": "vaderSentiment",
+    "score": "compound, from -1 to 1",
+    "positive_at_least": POSITIVE,
+    "negative_at_most": NEGATIVE,
+    "text": "the author's own words; quoted lines, URLs and code removed",
+    "caveats": CAVEATS,
+}
+
+
+def vader_class(score: float) -> int:
+    """-1, 0 or +1 by VADER's own cut-offs of the compound score."""
+    return 1 if score >= POSITIVE else -1 if score <= NEGATIVE else 0
+
+
 @functools.cache
 def _analyzer() -> SentimentIntensityAnalyzer:
     """One analyzer per process: building it reads the lexicon files."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
+
+
+def polarity_scores(text: str) -> dict[str, float]:
+    """VADER's ``neg``, ``neu``, ``pos`` and ``compound`` scores of ``text`` as it is."""
+    return dict(_analyzer().polarity_scores(text))
 
 
 def clean_text(text: str) -> str:
@@ -80,7 +102,7 @@ def score_text(text: str) -> float | None:
     cleaned = clean_text(text)
     if not cleaned:
         return None
-    return _r(_analyzer().polarity_scores(cleaned)["compound"])
+    return _r(polarity_scores(cleaned)["compound"])
 
 
 def score_posts(thread: Thread) -> dict[str, float | None]:
@@ -124,16 +146,25 @@ def summarize_sentiment(
     *,
     seed: int = 0,
     n_boot: int = 2000,
+    classes: Mapping[str, int | None] | None = None,
+    method: Mapping[str, Any] | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """The tone of the thread overall, by depth, by subthread and by theme.
 
     Args:
         thread: the discussion.
-        scores: post id → compound score (``score_posts``); ``None`` is unscored.
+        scores: post id → tone score in [-1, 1] (``score_posts`` for VADER's
+            compound, or the tone model's); ``None`` is unscored.
         theme_of: post id → theme id (``-1`` unassigned); enables ``by_theme``.
         seed: seed of every bootstrap, each group drawing from a fresh generator
             so a group's interval does not depend on the others.
         n_boot: bootstrap resamples.
+        classes: post id → tone class (-1, 0, +1); when given, the shares
+            and extremes follow the classes instead of VADER's cut-offs.
+        method: what scored the tone (``VADER_METHOD`` by default); its
+            ``caveats`` become the summary's.
+        note: one more note for the reader (e.g. why VADER was used).
 
     Returns:
         ``n``, ``mean``, ``median``, ``ci95``, ``positive_share``,
@@ -146,8 +177,13 @@ def summarize_sentiment(
         of the thresholds.
 
     """
+    method = dict(method or VADER_METHOD)
+    caveats = list(method.pop("caveats", CAVEATS))
     scored = [(p, s) for p in thread.comments if (s := scores.get(p.id)) is not None]
     values = [s for _, s in scored]
+    if classes is None:
+        classes = {p.id: vader_class(s) for p, s in scored}
+    labelled = [c for p, _ in scored if (c := classes.get(p.id)) is not None]
 
     def ci(sample: Sequence[float]) -> list[float] | None:
         return bootstrap_ci(sample, seed=seed, n_boot=n_boot)
@@ -157,32 +193,27 @@ def summarize_sentiment(
         "mean": _mean(values),
         "median": _r(float(np.median(values))) if values else None,
         "ci95": ci(values),
-        **_shares(values),
+        **_shares(labelled),
         "by_depth": _by_depth(scored) if thread.structured else None,
         "by_subthread": _by_subthread(thread, scored, ci) if thread.structured else None,
         "by_theme": _by_theme(scored, theme_of, ci) if theme_of is not None else None,
-        "most_positive": _extremes(scored, positive=True),
-        "most_negative": _extremes(scored, positive=False),
+        "most_positive": _extremes(scored, classes, positive=True),
+        "most_negative": _extremes(scored, classes, positive=False),
         "method": {
-            "name": "VADER",
-            "package": "vaderSentiment",
-            "score": "compound, from -1 to 1",
-            "positive_at_least": POSITIVE,
-            "negative_at_most": NEGATIVE,
-            "text": "the author's own words; quoted lines, URLs and code removed",
+            **method,
             "ci95": f"percentile bootstrap of the mean, {n_boot} resamples, seed {seed}",
             "min_words_for_extremes": MIN_WORDS_FOR_EXTREMES,
         },
-        "caveats": list(CAVEATS),
-        "notes": _notes(thread, len(values)),
+        "caveats": caveats,
+        "notes": _notes(thread, len(values)) + ([note] if note else []),
     }
 
 
-def _shares(values: Sequence[float]) -> dict[str, float | None]:
-    if not values:
+def _shares(classes: Sequence[int]) -> dict[str, float | None]:
+    if not classes:
         return {"positive_share": None, "neutral_share": None, "negative_share": None}
-    positive = _r(sum(v >= POSITIVE for v in values) / len(values))
-    negative = _r(sum(v <= NEGATIVE for v in values) / len(values))
+    positive = _r(sum(c > 0 for c in classes) / len(classes))
+    negative = _r(sum(c < 0 for c in classes) / len(classes))
     # Derived so the three rounded shares still add up to 1.
     neutral = _r(1 - positive - negative)
     return {"positive_share": positive, "neutral_share": neutral, "negative_share": negative}
@@ -237,13 +268,14 @@ def _by_theme(
     ]
 
 
-def _extremes(scored: Sequence[tuple[Post, float]], *, positive: bool) -> list[dict[str, Any]]:
+def _extremes(
+    scored: Sequence[tuple[Post, float]], classes: Mapping[str, int | None], *, positive: bool
+) -> list[dict[str, Any]]:
     sign = 1 if positive else -1
     pool = [
         (p, s)
         for p, s in scored
-        if (s >= POSITIVE if positive else s <= NEGATIVE)
-        and len(clean_text(p.own_text).split()) >= MIN_WORDS_FOR_EXTREMES
+        if classes.get(p.id) == sign and len(clean_text(p.own_text).split()) >= MIN_WORDS_FOR_EXTREMES
     ]
     pool.sort(key=lambda ps: -sign * ps[1])  # stable: ties stay in thread order
     return [

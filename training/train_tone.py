@@ -1,0 +1,141 @@
+"""Train the tone model that ships as ``src/threadscope/analysis/tone_model.json``.
+
+    .venv/bin/python training/train_tone.py            # writes the shipped file
+    .venv/bin/python training/train_tone.py --out x.json --data-dir /tmp/cache
+
+Data: every rated item in ``../shared/data/labels`` (HN comments and
+paragraphs of four threads, and the RumourEval tweets; ``tone`` -1/0/+1 by
+``TONE_GUIDE.md``), read through threadscope's own sources so the texts are
+exactly the ``own_text`` it scores at run time. Features are
+``threadscope.analysis.tone.features``: the packaged all-MiniLM-L6-v2
+embedding, VADER's four scores and four shape features.
+
+Model: scikit-learn's multinomial logistic regression, lbfgs, ``C = 1``,
+classes weighted inversely to their frequency (positive comments are rare on
+HN). The fit is deterministic; weights are rounded to 6 decimals so the file
+rebuilds byte for byte (``tests/analysis/test_tone.py`` checks it).
+Hyperparameters were fixed before the leave-one-thread-out evaluation in
+``benchmarks/quality.py``, which calls ``fit`` here on every fold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make ``training`` importable
+    sys.path.insert(0, str(ROOT))
+
+from threadscope.analysis import embed  # noqa: E402
+from threadscope.analysis.tone import CLASSES, SHAPE_FEATURES, VADER_FEATURES, ToneModel, features  # noqa: E402
+from training.labels import TWEETS, Rated, load_tone  # noqa: E402
+
+SHIPPED = ROOT / "src" / "threadscope" / "analysis" / "tone_model.json"
+C = 1.0
+MAX_ITER = 5000
+
+
+def embeddings(items: Sequence[Rated], data_dir: Path | None) -> np.ndarray:
+    """The packaged model's vectors of the items' texts, through the embedding cache."""
+    embedder = embed.SentenceTransformerEmbedder(None, data_dir=data_dir)
+    with embed.EmbeddingCache(data_dir) as cache:
+        return embed.embed_texts([i.text for i in items], embedder, cache)
+
+
+def fit(items: Sequence[Rated], vectors: np.ndarray, meta: dict[str, object] | None = None) -> ToneModel:
+    """A tone model fitted on ``items`` (with their embeddings, one row each)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = features([i.text for i in items], vectors)
+    y = np.asarray([i.tone for i in items])
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=MAX_ITER)
+    model.fit(x, y)
+    if tuple(int(c) for c in model.classes_) != CLASSES:
+        raise ValueError(f"training data must hold every class {CLASSES}, got {model.classes_}")
+    return ToneModel(np.asarray(model.coef_), np.asarray(model.intercept_), dict(meta or {}))
+
+
+def leave_one_thread_out(
+    items: Sequence[Rated], vectors: np.ndarray, threads: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """Per thread: macro-F1, accuracy and Spearman ρ of a model trained on every *other* thread, and VADER's."""
+    from scipy.stats import spearmanr
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from threadscope.analysis import sentiment
+
+    out: dict[str, dict[str, float]] = {}
+    groups = np.asarray([i.thread for i in items])
+    for thread in threads:
+        test = np.flatnonzero(groups == thread)
+        train = np.flatnonzero(groups != thread)
+        model = fit([items[i] for i in train], vectors[train])
+        texts = [items[i].text for i in test]
+        truth = [items[i].tone for i in test]
+        classes, scores = model.predict(texts, vectors[test])
+        compound = [sentiment.score_text(t) or 0.0 for t in texts]
+        vader = [sentiment.vader_class(c) for c in compound]
+        out[thread] = {
+            "n": len(test),
+            "macro_f1": _r(f1_score(truth, classes, average="macro")),
+            "accuracy": _r(accuracy_score(truth, classes)),
+            "spearman": _r(spearmanr(scores, truth).statistic),
+            "vader_macro_f1": _r(f1_score(truth, vader, average="macro")),
+            "vader_accuracy": _r(accuracy_score(truth, vader)),
+            "vader_spearman": _r(spearmanr(compound, truth).statistic),
+            "reader_mean": _r(float(np.mean(truth))),
+            "model_mean": _r(float(np.mean(scores))),
+            "vader_mean": _r(float(np.mean(compound))),
+        }
+    return out
+
+
+def _r(value: float) -> float:
+    return round(float(value), 3) + 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=SHIPPED)
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "benchmarks" / "out" / "data")
+    args = parser.parse_args(argv)
+
+    items = load_tone()
+    counts = Counter((i.thread, i.tone) for i in items)
+    threads = sorted({i.thread for i in items})
+    meta: dict[str, object] = {
+        "name": "threadscope tone model",
+        "trained_by": "training/train_tone.py",
+        "embedding_model": embed.DEFAULT_MODEL_NAME,
+        "estimator": f"sklearn LogisticRegression(C={C}, class_weight='balanced', lbfgs)",
+        "data": {
+            t: {"items": sum(v for (tt, _), v in counts.items() if tt == t), **{str(c): counts[(t, c)] for c in CLASSES}}
+            for t in threads
+        },
+        "provenance": "../shared/data/labels (tone by TONE_GUIDE.md); texts from ../shared/data (PROVENANCE.md)",
+        "features": ["minilm embedding (384)", *VADER_FEATURES, *SHAPE_FEATURES],
+    }
+    vectors = embeddings(items, args.data_dir)
+    hn = [t for t in threads if t != TWEETS]
+    folds = leave_one_thread_out(items, vectors, threads)
+    meta["evaluation"] = {
+        "how": "leave-one-thread-out: trained on every other labelled thread, scored on the one left out",
+        "hn_macro_f1": _r(float(np.mean([folds[t]["macro_f1"] for t in hn]))),
+        "hn_vader_macro_f1": _r(float(np.mean([folds[t]["vader_macro_f1"] for t in hn]))),
+        "by_thread": folds,
+    }
+    model = fit(items, vectors, meta)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(model.to_json(), encoding="utf-8")
+    print(f"wrote {args.out} from {len(items)} rated items of {len(threads)} threads")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
