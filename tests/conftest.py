@@ -129,3 +129,28 @@ def real_embedder(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from threadscope.analysis.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(data_dir=tmp_path_factory.mktemp("model-check"))
+
+
+@dataclass
+class LabelledTone:
+    """Every tone-rated comment of ../shared/data/labels with its real embedding, and the cache holding them."""
+
+    items: list[Any]
+    vectors: Any
+    data_dir: Path
+
+
+@pytest.fixture(scope="session")
+def labelled_tone(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> LabelledTone:
+    """The readers' tone labels joined to their texts, embedded once by the real model."""
+    from threadscope.analysis import embed
+    from training.labels import LabelsMissing, load_tone
+
+    try:
+        items = load_tone()
+    except LabelsMissing as exc:
+        pytest.skip(f"tone labels not available: {exc}")
+    data_dir = tmp_path_factory.mktemp("labelled")
+    with embed.EmbeddingCache(data_dir) as cache:
+        vectors = embed.embed_texts([i.text for i in items], real_embedder, cache)
+    return LabelledTone(items, vectors, data_dir)

@@ -65,7 +65,7 @@ def test_results_follow_the_contract(hn200: threadscope.api.Analysis) -> None:
         assert theme["sentiment_mean"] == pytest.approx(np.mean(members), abs=1e-3)
     assert r["themes_info"]["unassigned_share"] < 0.25
     assert r["meta"]["embedding_model"].startswith("sentence-transformers/all-MiniLM-L6-v2@sha256:53aa5117")
-    assert set(r["meta"]["timings_s"]) == {"fetch", "sentiment", "embed", "themes", "summaries"}
+    assert set(r["meta"]["timings_s"]) == {"fetch", "sentiment", "embed", "tone", "themes", "summaries"}
 
 
 def test_notebook_conveniences(hn200: threadscope.api.Analysis) -> None:

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "src", "tests", "benchmarks"],
-        ["ruff", "format", "--check", "src", "tests", "benchmarks"],
+        ["ruff", "check", "src", "tests", "benchmarks", "training"],
+        ["ruff", "format", "--check", "src", "tests", "benchmarks", "training"],
         ["mypy", "src/threadscope"],
     ],
     ids=["ruff-check", "ruff-format", "mypy-strict"],

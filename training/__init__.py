@@ -1,0 +1,1 @@
+"""Scripts that build what ships in the package from the shared labels (see DESIGN.md)."""

@@ -101,6 +101,7 @@ def _r(value: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Train on every labelled thread, evaluate leave-one-thread-out, write the model file."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=SHIPPED)
     parser.add_argument("--data-dir", type=Path, default=ROOT / "benchmarks" / "out" / "data")
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         "embedding_model": embed.DEFAULT_MODEL_NAME,
         "estimator": f"sklearn LogisticRegression(C={C}, class_weight='balanced', lbfgs)",
         "data": {
-            t: {"items": sum(v for (tt, _), v in counts.items() if tt == t), **{str(c): counts[(t, c)] for c in CLASSES}}
+            t: {"items": sum(counts[(t, c)] for c in CLASSES), **{str(c): counts[(t, c)] for c in CLASSES}}
             for t in threads
         },
         "provenance": "../shared/data/labels (tone by TONE_GUIDE.md); texts from ../shared/data (PROVENANCE.md)",

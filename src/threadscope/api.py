@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "Analysis", "Comparison", "analyze", "check_formats", "compare", "load_thread", "parse_guided"]
 
 SCHEMA = "threadscope.analysis/1"
+#: What ``tone=`` takes: the trained tone model, or VADER's compound score.
+TONE_METHODS = ("model", "vader")
 COMPARISON_SCHEMA = "threadscope.comparison/1"
 DEFAULT_SEED = 42
 
@@ -91,6 +93,7 @@ def analyze(
     themes: str | Sequence[str] | None = None,
     model: str | None = None,
     embedder: Embedder | None = None,
+    tone: str = "model",
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     data_dir: Path | str | None = None,
@@ -108,6 +111,7 @@ def analyze(
         themes: guided theme names, as ``"a, b"`` or a list.
         model: a sentence-transformers model name or path instead of the packaged all-MiniLM-L6-v2.
         embedder: an embedder to use instead (tests pass a fake one).
+        tone: ``"model"`` (the trained tone model) or ``"vader"`` (VADER's compound score).
         seed: the seed of every random step; the same seed gives the same results.
         progress: called as ``progress(stage, done, total)``.
         data_dir: the cache folder; ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``.
@@ -123,6 +127,7 @@ def analyze(
 
     """
     guided = parse_guided(themes)
+    _check_tone(tone)
     clock = Stopwatch()
     thread = load_thread(
         spec,
@@ -140,6 +145,7 @@ def analyze(
         guided=guided,
         model=model,
         embedder=embedder,
+        tone=tone,
         data_dir=_path(data_dir),
         seed=seed,
         progress=progress,
@@ -166,12 +172,18 @@ def analyze(
         "meta": {
             "threadscope": __version__,
             "embedding_model": done.embedding_model,
-            "params": {"seed": seed, "guided_themes": guided, "model": model, "subtree": subtree},
+            "params": {"seed": seed, "guided_themes": guided, "model": model, "tone": tone, "subtree": subtree},
             "timings_s": clock.timings,
             "seed": seed,
         },
     }
     return Analysis(thread, results)
+
+
+def _check_tone(tone: str) -> str:
+    if tone not in TONE_METHODS:
+        raise InputError(f"--tone must be one of {', '.join(TONE_METHODS)}, not {tone!r}")
+    return tone
 
 
 def _path(value: Path | str | None) -> Path | None:
@@ -184,6 +196,7 @@ def compare(
     themes: str | Sequence[str] | None = None,
     model: str | None = None,
     embedder: Embedder | None = None,
+    tone: str = "model",
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     data_dir: Path | str | None = None,
@@ -205,6 +218,7 @@ def compare(
         themes: guided theme names, as ``"a, b"`` or a list.
         model: a sentence-transformers model name or path instead of the packaged all-MiniLM-L6-v2.
         embedder: an embedder to use instead (tests pass a fake one).
+        tone: ``"model"`` (the trained tone model) or ``"vader"`` (VADER's compound score).
         seed: the seed of every random step; the same seed gives the same results.
         progress: called as ``progress(stage, done, total)``.
         data_dir: the cache folder; ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``.
@@ -228,6 +242,7 @@ def compare(
         raise InputError("compare needs at least two threads; give two or more thread specs")
     _check_distinct_specs(specs)
     guided = parse_guided(themes)
+    _check_tone(tone)
     min_scored = comparing.MIN_SCORED if min_scored is None else min_scored
     clock = Stopwatch()
 
@@ -256,6 +271,7 @@ def compare(
         guided=guided,
         model=model,
         embedder=embedder,
+        tone=tone,
         data_dir=_path(data_dir),
         seed=seed,
         progress=progress,
@@ -263,11 +279,11 @@ def compare(
     )
     entries = []
     for g, part in enumerate(done.threads):
-        tone = part.sentiment
+        summary = part.sentiment
         notes = []
-        if tone["n"] < min_scored:
+        if summary["n"] < min_scored:
             notes.append(
-                f"Only {tone['n']} comment{'' if tone['n'] == 1 else 's'} could be scored; at least "
+                f"Only {summary['n']} comment{'' if summary['n'] == 1 else 's'} could be scored; at least "
                 f"{min_scored} are needed to compare tone, so pairs with this thread are not compared."
             )
         entries.append(
@@ -276,9 +292,9 @@ def compare(
                 "letter": _letter(g),
                 "spec": spec_text(specs[g]),
                 "thread": thread_block(part.thread),
-                "comparable": tone["n"] >= min_scored,
+                "comparable": summary["n"] >= min_scored,
                 "notes": notes,
-                "sentiment": tone,
+                "sentiment": summary,
                 "structure": comparing.structure_summary(part.structure),
                 "posts": part.post_rows(),
             }
@@ -308,6 +324,7 @@ def compare(
                 "seed": seed,
                 "guided_themes": guided,
                 "model": model,
+                "tone": tone,
                 "min_scored": min_scored,
                 "n_boot": comparing.N_BOOT,
                 "prior_per_category": comparing.PRIOR_PER_CATEGORY,

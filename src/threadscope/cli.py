@@ -53,6 +53,14 @@ Themes = Annotated[
 Model = Annotated[
     str | None, typer.Option("--model", help="A sentence-transformers model name or path available offline.")
 ]
+Tone = Annotated[
+    str,
+    typer.Option(
+        "--tone",
+        help="model: the tone model trained on readers' ratings (default); "
+        "vader: VADER's compound score, for comparability with older work.",
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr; no progress.")]
 
 
@@ -80,6 +88,7 @@ def analyze_thread(
     format: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")] = "md,html,json",
     themes: Themes = None,
     model: Model = None,
+    tone: Tone = "model",
     embed_summary: Annotated[
         bool, typer.Option("--embed-summary", help="Also print a short markdown block to quote in a post.")
     ] = False,
@@ -103,6 +112,7 @@ def analyze_thread(
             spec,
             themes=guided,
             model=model,
+            tone=tone,
             seed=seed,
             progress=progress,
             data_dir=data_dir,
@@ -222,6 +232,7 @@ def compare(
     format: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")] = "md,html,json",
     themes: Themes = None,
     model: Model = None,
+    tone: Tone = "model",
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 42,
     data_dir: DataDir = None,
     offline: Offline = False,
@@ -240,6 +251,7 @@ def compare(
             specs,
             themes=themes,
             model=model,
+            tone=tone,
             seed=seed,
             progress=progress,
             data_dir=data_dir,

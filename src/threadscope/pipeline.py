@@ -172,8 +172,8 @@ def _tone(
             f"and this run used {embedding_model}."
         )
     for g, by_post in enumerate(vader):
-        for post_id, value in by_post.items():
-            tones[g][post_id] = None if value is None else sentiment.vader_class(value)
+        for post_id, compound in by_post.items():
+            tones[g][post_id] = None if compound is None else sentiment.vader_class(compound)
     return tones, vader, note
 
 

@@ -23,7 +23,7 @@ def test_report_reads_like_an_article(results: dict[str, Any]) -> None:
     md = render(results)
     assert md.startswith("# [Ask HN: Is remote work here to stay?](https://news.ycombinator.com/item?id=100)\n")
     assert "- **12 comments by 8 people**; the deepest chain runs 5 replies" in md
-    assert "- **Tone: mildly positive** (mean VADER score +0.16, 95% CI −0.08 to +0.39)" in md
+    assert "- **Tone: mildly positive** (mean VADER compound score +0.16, 95% CI −0.08 to +0.39)" in md
     assert "*Offices and housing* (33%), *Productivity and async work* (25%) and *Mentoring juniors* (25%)" in md
     assert "| Offices and housing | 33% | 4 | +0.02 | office, rents, housing, commuting |" in md
     assert "a range that includes zero" in md

@@ -65,6 +65,10 @@ QUOTE_CHARS = 300
 CSV_COLUMNS = ("thread", "id", "parent_id", "author", "depth", "created_at", "sentiment", "theme", "text")
 
 TONE_INTRO = (
+    "Each comment is scored by threadscope's tone model, trained on comments rated by readers, from −1 "
+    "(most negative) to +1 (most positive). The interval around each mean is a 95% bootstrap interval."
+)
+TONE_INTRO_VADER = (
     "Each comment is scored by VADER from −1 (most negative) to +1 (most positive); a score between "
     "−0.05 and +0.05 counts as neutral. The interval around each mean is a 95% bootstrap interval."
 )
@@ -73,7 +77,8 @@ HOW_TO_READ_PAIRS = (
     "interval that resamples each thread on its own. The Mann-Whitney test asks whether a comment of one "
     "thread tends to score higher than one of the other; Cliff's delta is the same as a probability "
     "gap (from −1 to +1). These figures describe the wording of the comments: they do not say why the "
-    "threads differ, and VADER misses sarcasm and reads technical words by their everyday sense. With "
+    "threads differ, and the tone scores get about one comment in three wrong, so only differences across "
+    "many comments mean anything. With "
     "several pairs, one difference in twenty can clear the 95% bar by chance."
 )
 DISTINCTIVE_METHOD = (
@@ -190,6 +195,12 @@ def _style(index: int) -> tuple[str, Any]:
     return THREAD_STYLES[index % len(THREAD_STYLES)]
 
 
+def _scale(results: Mapping[str, Any]) -> str:
+    """What the threads' tone scores are (all threads of a comparison share one method)."""
+    entries = _threads(results)
+    return fmt.tone_scale(data.section(entries[0], "sentiment") if entries else None)
+
+
 def _plan_sentiment(results: Mapping[str, Any]) -> Planned:
     title = "Tone of each thread"
     scored = [(e, _scores(e)) for e in _threads(results)]
@@ -200,7 +211,7 @@ def _plan_sentiment(results: Mapping[str, Any]) -> Planned:
     few = [_letter(e) for e, _ in scored if e.get("comparable") is False]
     left_out = f" ({', '.join(few)} has too few scored comments for a histogram)" if few else ""
     alt = (
-        "Step histograms of the VADER compound scores (−1 to +1) of each thread's comments on one axis, "
+        f"Step histograms of the {_scale(results)}s (−1 to +1) of each thread's comments on one axis, "
         f"as shares of the thread's comments{left_out}, with each thread's mean and 95% interval below: "
         f"{'; '.join(parts)}."
     )
@@ -244,7 +255,7 @@ def _draw_sentiment(results: Mapping[str, Any], fig: MplFigure) -> None:
     mean_ax.invert_yaxis()
     mean_ax.set_ylim(len(entries) - 0.5, -0.5)
     mean_ax.set_xlim(-1.0, 1.0)
-    mean_ax.set_xlabel("VADER compound score (−1 most negative, +1 most positive); grey band: neutral")
+    mean_ax.set_xlabel(f"{_scale(results).capitalize()} (−1 most negative, +1 most positive); grey band: neutral")
     mean_ax.set_title("mean and 95% CI", loc="left", fontsize=9, fontweight="normal", color="#555555")
 
 
@@ -429,7 +440,7 @@ def _count(value: Any) -> str:
 
 def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[str, Planned]) -> None:
     doc.add(Heading(2, inlines("Tone")))
-    doc.add(Paragraph(inlines(TONE_INTRO)))
+    doc.add(Paragraph(inlines(TONE_INTRO_VADER if _scale(results).startswith("VADER") else TONE_INTRO)))
     rows = []
     for entry in _threads(results):
         s = data.section(entry, "sentiment") or {}
@@ -706,7 +717,7 @@ def _footer(results: Mapping[str, Any]) -> Inlines:
     method = clean(info.get("method"))
     if method:
         parts.append(f"themes by {method}")
-    parts.append("tone by VADER")
+    parts.append("tone by VADER" if _scale(results).startswith("VADER") else "tone by threadscope's tone model")
     params = meta.get("params")
     if isinstance(params, Mapping) and params:
         pairs = [

@@ -46,6 +46,14 @@ VADER_GOOD = (
 )
 
 
+TONE_MODEL_GOOD = (
+    "Each comment's tone (negative, neutral or positive) comes from a model trained on comments that "
+    "readers rated by their author's attitude: complaint and criticism are negative, information and "
+    "questions neutral, praise and enthusiasm positive; technical words such as “attack” or “kill” "
+    "are not tone. The score is how much more likely the model finds positive than negative."
+)
+
+
 class _Context:
     """The results with the lookups every section needs."""
 
@@ -167,7 +175,7 @@ def tone_line(results: Mapping[str, Any]) -> Inlines:
     ci = _ci(sentiment.get("ci95"))
     parts: list[str | Text | None] = [
         Text(f"Tone: {fmt.tone_word(mean)}", "strong"),
-        f" (mean VADER score {fmt.signed(mean)}",
+        f" (mean {fmt.tone_scale(sentiment)} {fmt.signed(mean)}",
     ]
     if ci:
         parts.append(f", 95% CI {fmt.signed(ci[0])} to {fmt.signed(ci[1])}")
@@ -329,7 +337,8 @@ def _tone_section(ctx: _Context, doc: Document) -> None:
         doc.add(Paragraph(inlines("The tone analysis did not run, so this report has no tone figures."), note=True))
         ctx.notes.append(inlines("Tone is missing: the sentiment analysis did not run or failed."))
         return
-    headline = "On VADER's scale from −1 (most negative) to +1 (most positive), the average comment scores "
+    scale = "VADER's scale" if fmt.uses_vader(s) else "threadscope's tone scale"
+    headline = f"On {scale} from −1 (most negative) to +1 (most positive), the average comment scores "
     parts: list[str | Text | None] = [headline, Text(fmt.signed(mean), "strong"), f": {fmt.tone_word(mean)}."]
     ci = _ci(s.get("ci95"))
     if ci:
@@ -408,8 +417,12 @@ def _tone_section(ctx: _Context, doc: Document) -> None:
                 text = q.get("excerpt") or (ctx.by_id.get(str(q.get("id"))) or {}).get("text")
                 doc.add(_quote(ctx, text, q.get("author"), q.get("id"), f"score {fmt.signed(score)}"))
 
-    doc.add(Heading(3, inlines("What VADER is and is not good at")))
-    doc.add(Paragraph(inlines(VADER_GOOD)))
+    if fmt.uses_vader(s):
+        doc.add(Heading(3, inlines("What VADER is and is not good at")))
+        doc.add(Paragraph(inlines(VADER_GOOD)))
+    else:
+        doc.add(Heading(3, inlines("What the tone measures")))
+        doc.add(Paragraph(inlines(TONE_MODEL_GOOD)))
     caveats = [clean(c) for c in s.get("caveats") or [] if clean(c)]
     if caveats:
         doc.add(Paragraph(inlines("Its limits:")))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 SOURCE_NAMES = {"hn": "Hacker News", "x": "X", "text": "pasted text"}
 
@@ -25,8 +27,19 @@ def signed(value: float | None) -> str:
     return f"{value:+.2f}".replace("-", "−")
 
 
+def uses_vader(sentiment: Mapping[str, Any] | None) -> bool:
+    """Whether the tone scores are VADER's compound (``--tone vader``) rather than the tone model's."""
+    method = (sentiment or {}).get("method")
+    return isinstance(method, Mapping) and method.get("name") == "VADER"
+
+
+def tone_scale(sentiment: Mapping[str, Any] | None) -> str:
+    """What a tone score is, for axis labels and alt text: "VADER compound score" or "tone score"."""
+    return "VADER compound score" if uses_vader(sentiment) else "tone score"
+
+
 def tone_word(mean: float | None) -> str:
-    """How a mean VADER compound score reads in words."""
+    """How a mean tone score (the tone model's or VADER's compound) reads in words."""
     if mean is None:
         return "unknown"
     size = abs(mean)

@@ -1,0 +1,129 @@
+"""The tone model: its shipped weights, how it was trained, and how it agrees with readers on real comments."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from threadscope.analysis import sentiment, tone
+from threadscope.analysis.embed import FakeEmbedder
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def macro_f1(truth: list[int], predicted: list[int]) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(truth, predicted, average="macro"))
+
+
+def test_shipped_model_is_small_and_well_formed() -> None:
+    path = ROOT / "src" / "threadscope" / "analysis" / tone.MODEL_FILE
+    assert path.stat().st_size < 100_000
+    model = tone.default_model()
+    assert model.coef.shape == (3, 384 + 8) and model.intercept.shape == (3,)
+    assert model.meta["trained_by"] == "training/train_tone.py"
+    assert model.meta["evaluation"]["hn_macro_f1"] > model.meta["evaluation"]["hn_vader_macro_f1"]
+
+
+def test_model_file_round_trips_and_rejects_other_files() -> None:
+    model = tone.default_model()
+    again = tone.ToneModel.from_json(model.to_json())
+    assert np.array_equal(again.coef, model.coef) and again.to_json() == model.to_json()
+    with pytest.raises(ValueError, match="not a threadscope.tone/1 file"):
+        tone.ToneModel.from_json('{"format": "something else"}')
+
+
+def test_features_need_matching_embeddings() -> None:
+    with pytest.raises(ValueError, match="do not match"):
+        tone.features(["one", "two"], np.zeros((3, 384)))
+    fake = FakeEmbedder().embed(["a comment"])
+    with pytest.raises(ValueError, match="expects 392 features"):
+        tone.default_model().predict(["a comment"], fake)
+    assert tone.default_model().predict([], np.zeros((0, 384))) == ([], [])
+
+
+@pytest.mark.model
+def test_rebuilds_byte_identically(labelled_tone: Any, tmp_path: Path) -> None:
+    out = tmp_path / "tone_model.json"
+    done = subprocess.run(
+        [sys.executable, "training/train_tone.py", "--out", str(out), "--data-dir", str(labelled_tone.data_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    shipped = ROOT / "src" / "threadscope" / "analysis" / tone.MODEL_FILE
+    assert out.read_bytes() == shipped.read_bytes(), "retrain differs from the shipped tone_model.json"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("held_out", ["24330326", "48849066", "14952787", "25015967"])
+def test_beats_vader_on_a_thread_it_never_saw(labelled_tone: Any, held_out: str) -> None:
+    from training.train_tone import fit
+
+    items, vectors = labelled_tone.items, labelled_tone.vectors
+    test = [k for k, i in enumerate(items) if i.thread == held_out]
+    train = [k for k, i in enumerate(items) if i.thread != held_out]
+    model = fit([items[k] for k in train], vectors[train])
+    truth = [items[k].tone for k in test]
+    texts = [items[k].text for k in test]
+    classes, scores = model.predict(texts, vectors[test])
+    vader = [sentiment.vader_class(sentiment.score_text(t) or 0.0) for t in texts]
+    ours, theirs = macro_f1(truth, classes), macro_f1(truth, vader)
+    assert ours >= 0.50 and ours > theirs + 0.05, (ours, theirs)
+    # the continuous score orders comments the way readers do
+    from scipy.stats import spearmanr
+
+    assert spearmanr(scores, truth).statistic > 0.3
+
+
+@pytest.mark.model
+def test_technical_words_are_not_tone(real_embedder: Any) -> None:
+    texts = [
+        "You can kill the process with SIGTERM and the attack vector is the shared cache.",
+        "This is fantastic work, thank you so much for sharing it, I love it!",
+        "What a disaster. This company keeps shipping garbage and lying about it.",
+    ]
+    classes, scores = tone.default_model().predict(texts, real_embedder.embed(texts))
+    assert classes == [0, 1, -1]
+    assert scores[1] > scores[0] > scores[2]
+
+
+@pytest.mark.model
+def test_analysis_uses_the_model_and_keeps_vader(real_embedder: Any, shared: Any, tmp_path: Path) -> None:
+    import threadscope
+
+    spec = str(shared("hn/items/27145911.json"))
+    result = threadscope.analyze(spec, embedder=real_embedder, data_dir=tmp_path)
+    posts = [p for p in result.results["posts"] if p["sentiment"] is not None]
+    assert posts and {p["tone"] for p in posts} <= {-1, 0, 1}
+    assert all(p["vader"] is not None for p in posts)
+    summary = result.sentiment
+    assert summary["method"]["name"] == "threadscope tone model"
+    # shares follow the classes, extremes come from the right class
+    assert summary["negative_share"] == pytest.approx(np.mean([p["tone"] == -1 for p in posts]), abs=1e-3)
+    tone_of = {p["id"]: p["tone"] for p in posts}
+    assert all(tone_of[e["id"]] == 1 for e in summary["most_positive"])
+    assert all(tone_of[e["id"]] == -1 for e in summary["most_negative"])
+
+    vader = threadscope.analyze(spec, embedder=real_embedder, data_dir=tmp_path, tone="vader")
+    assert vader.sentiment["method"]["name"] == "VADER"
+    assert [p["sentiment"] for p in vader.results["posts"]] == [p["vader"] for p in result.results["posts"]]
+
+
+def test_other_embeddings_fall_back_to_vader_with_a_note(shared: Any, tmp_path: Path) -> None:
+    import threadscope
+    from threadscope.errors import InputError
+
+    spec = str(shared("hn/items/27145911.json"))
+    result = threadscope.analyze(spec, embedder=FakeEmbedder(), data_dir=tmp_path)
+    assert result.sentiment["method"]["name"] == "VADER"
+    assert any("trained tone model reads all-MiniLM-L6-v2" in n for n in result.sentiment["notes"])
+    with pytest.raises(InputError, match="--tone must be one of model, vader"):
+        threadscope.analyze(spec, embedder=FakeEmbedder(), data_dir=tmp_path, tone="afinn")
