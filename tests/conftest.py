@@ -143,8 +143,9 @@ class LabelledTone:
 @pytest.fixture(scope="session")
 def labelled_tone(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> LabelledTone:
     """The readers' tone labels joined to their texts, embedded once by the real model."""
-    from threadscope.analysis import embed
     from training.labels import LabelsMissing, load_tone
+
+    from threadscope.analysis import embed
 
     try:
         items = load_tone()
