@@ -111,14 +111,24 @@ def run(
     tones, scores, tone_note = _tone(threads, docs, texts, vectors, vader, tone, embedder.name)
     clock.lap("tone")
 
-    found = theming.find_themes(
-        [f"{g}:{p.id}" for g, p in docs],
-        texts,
-        vectors,
-        guided=guided or None,
-        guided_embeddings=guided_vectors,
-        seed=seed,
-    ).to_dict()
+    parents: list[int | None] = []
+    for g, t in enumerate(threads):
+        rows = [r for r, (h, _) in enumerate(docs) if h == g]
+        local = theming.context_parents(t, [docs[r][1].id for r in rows])
+        parents += [None if q is None else rows[q] for q in local]
+    with embed.EmbeddingCache(data_dir) as cache:
+        found = theming.find_themes(
+            [f"{g}:{p.id}" for g, p in docs],
+            texts,
+            vectors,
+            guided=guided or None,
+            guided_embeddings=guided_vectors,
+            parents=parents,
+            # only guided names are expanded with the thread's words: keep a
+            # run without names from embedding them
+            embed_terms=(lambda terms: embed.embed_texts(terms, embedder, cache)) if guided else None,
+            seed=seed,
+        ).to_dict()
     theme_of: list[dict[str, int | None]] = [{p.id: None for p in t.comments} for t in threads]
     for joint_id, theme in found["assignment"].items():
         g, post_id = split_id(joint_id)

@@ -52,25 +52,38 @@ import logging
 import math
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from threadscope.analysis.embed import Embedder
+    from threadscope.model import Thread
 
 log = logging.getLogger(__name__)
 
 #: Below this many comments there are no themes to find.
 MIN_TEXTS = 12
-#: Cosine similarity to a guided theme's name needed to join it.
+#: A guided name needs a comment or a word of the thread at least this close
+#: (cosine), or it matches nothing and gets no members.
 GUIDED_FLOOR = 0.35
-#: A guided member's similarity must be within this of the theme's best match.
-GUIDED_BAND = 0.30
-#: ... but a comment this close always joins: a name quoted word for word by one
-#: comment (cosine 0.88 for "data cleaning") must not shut out the comments
-#: that say it in other words ("data janitor", "cleaning up and normalizing").
-GUIDED_CAP = 0.45
+#: A comment joins its closest guided theme when its similarity to that
+#: theme's expanded query is this many standard deviations above the thread's
+#: mean similarity to it (about the top third of the thread).
+GUIDED_Z = 0.5
+#: The thread's words closest to a name that expand it ("overhype" →
+#: "oversold", "hyping", "hyped"), if within half the best one's similarity.
+EXPANSION_TERMS = 5
+#: Pseudo-relevance feedback: the query moves towards its closest comments, twice.
+FEEDBACK_COMMENTS = 10
+FEEDBACK_ROUNDS = 2
+#: Weight of the parent's (or, without reply structure, the previous post's)
+#: vector mixed into a comment's: replies such as "Exactly this." or
+#: "Source?" mean what their parent is about.
+CONTEXT_WEIGHT = 0.3
 #: Cosine similarity to a free theme's centroid needed to belong to it.
 MEMBER_FLOOR = 0.40
 #: Upper bound on PCA dimensions before clustering.
@@ -98,6 +111,9 @@ FILLER_WORDS = frozenset(
     """.split()
 )
 
+#: ``embed_terms(words)``: L2-normalised vectors of short texts, one row each.
+TermEmbedder = Callable[[list[str]], np.ndarray]
+
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _APOSTROPHE = re.compile(r"['\u2019\u2018`]")
 _TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
@@ -105,7 +121,12 @@ _TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
 
 @dataclass(frozen=True, slots=True)
 class Theme:
-    """One theme: a label, its keywords and its members' count and share."""
+    """One theme: a label, its keywords and its members' count and share.
+
+    ``confidence`` (guided themes only) is how close the user's name comes to
+    the thread's own words or comments (cosine, 0-1): near 1 when the thread
+    uses the name, about 0.4 when only a paraphrase is there.
+    """
 
     id: int
     label: str
@@ -114,6 +135,7 @@ class Theme:
     share: float
     representative_ids: list[str]
     guided: bool = False
+    confidence: float | None = None
 
 
 @dataclass(slots=True)
@@ -154,6 +176,8 @@ def find_themes(
     *,
     guided: Sequence[str] | None = None,
     guided_embeddings: np.ndarray | None = None,
+    parents: Sequence[int | None] | None = None,
+    embed_terms: TermEmbedder | None = None,
     seed: int = 42,
 ) -> ThemeResult:
     """Cluster comments into labelled themes (see the module docstring for how).
@@ -165,6 +189,12 @@ def find_themes(
         guided: names of themes the user cares about, e.g. ``["management"]``.
         guided_embeddings: embeddings of those names (embed the names as
             they are, through ``embed_texts``, so they are cached too).
+        parents: per comment, the row of the comment it answers (or, in a
+            discussion without reply structure, the one before it), ``None``
+            for none: its vector lends context (``context_parents``).
+        embed_terms: embeds words of the thread, to expand guided names
+            with the thread's own vocabulary; without it names are expanded
+            from the comments only.
         seed: random state of PCA and k-means.
 
     Raises:
@@ -193,12 +223,14 @@ def find_themes(
     order = sorted(range(n), key=lambda i: (hashlib.sha256(texts[i].encode("utf-8", "surrogatepass")).digest(), ids[i]))
     c_ids = [ids[i] for i in order]
     c_docs = [texts[i] for i in order]
-    c_vecs = _normalise(vectors[order])
+    c_vecs = _context(_normalise(vectors), parents)[order]
 
     # 2. guided themes
     labels = np.full(n, -1, dtype=np.int64)  # working labels: guided 0..g-1, free g.., -1 none
+    confidence: list[float] = []
     if names:
-        labels, guided_params = _assign_guided(c_vecs, name_vectors, labels)
+        terms, term_vecs = _thread_terms(c_docs, embed_terms)
+        labels, confidence, guided_params = _assign_guided(c_vecs, name_vectors, labels, term_vecs)
         params.update(guided_params)
     g = len(names)
 
@@ -241,6 +273,7 @@ def find_themes(
                 share=round(len(rows) / n, 4),
                 representative_ids=[c_ids[i] for i in reps],
                 guided=is_guided,
+                confidence=round(confidence[group], 2) if is_guided else None,
             )
         )
         if is_guided and not rows:
@@ -278,22 +311,97 @@ def _guided_inputs(
     return names, _normalise(vectors)
 
 
-def _assign_guided(vecs: np.ndarray, name_vecs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
-    sims = vecs @ name_vecs.T  # (n, g)
-    best = sims.argmax(axis=1)
-    best_sim = sims[np.arange(len(vecs)), best]
-    top = sims.max(axis=0)  # each theme's best match
-    cut = np.maximum(GUIDED_FLOOR, np.minimum(top - GUIDED_BAND, GUIDED_CAP))
-    member = best_sim >= cut[best]
+def context_parents(thread: Thread, ids: Sequence[str]) -> list[int | None]:
+    """Per comment of ``ids``, the row in ``ids`` of the comment that lends it context.
+
+    In a reply tree that is its parent (``None`` under the root). In a
+    discussion without reply structure (pasted text) it is the post before it:
+    a copied page lists comments depth-first, so the post before a reply is
+    its parent, a sibling's last reply, or an earlier paragraph of the same
+    comment.
+    """
+    row = {post_id: r for r, post_id in enumerate(ids)}
+    if not thread.structured:
+        order = [p.id for p in thread.comments if p.id in row]
+        before = {b: a for a, b in zip(order, order[1:], strict=False)}
+        return [row.get(before.get(post_id, ""), None) for post_id in ids]
+    return [row.get(thread.get(post_id).parent_id or "") for post_id in ids]
+
+
+def _context(vecs: np.ndarray, parents: Sequence[int | None] | None) -> np.ndarray:
+    """Each vector mixed with its context's (``CONTEXT_WEIGHT``), renormalised."""
+    if parents is None:
+        return vecs
+    if len(parents) != len(vecs):
+        raise ValueError(f"{len(parents)} parents for {len(vecs)} comments")
+    mixed = vecs.copy()
+    for row, parent in enumerate(parents):
+        if parent is not None:
+            mixed[row] += CONTEXT_WEIGHT * vecs[parent]
+    return _normalise(mixed)
+
+
+def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> tuple[list[str], np.ndarray | None]:
+    """The thread's own words and two-word phrases (in two comments or more), embedded."""
+    if embed_terms is None:
+        return [], None
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    try:
+        vectorizer = CountVectorizer(stop_words=_stop_words(), token_pattern=_TOKEN, ngram_range=(1, 2), min_df=2)
+        vectorizer.fit([_clean(d) for d in docs])
+    except ValueError:  # nothing but stop words
+        return [], None
+    terms = [str(t) for t in vectorizer.get_feature_names_out()]
+    return terms, _normalise(np.asarray(embed_terms(terms), dtype=np.float32))
+
+
+def _assign_guided(
+    vecs: np.ndarray, name_vecs: np.ndarray, labels: np.ndarray, term_vecs: np.ndarray | None
+) -> tuple[np.ndarray, list[float], dict[str, Any]]:
+    """Guided members and each name's confidence.
+
+    A bare name is a weak query ("overhype" is nearest to a comment about
+    overfitting), so each is expanded from the thread itself: first with the
+    thread's words closest to it, then twice towards its closest comments
+    (pseudo-relevance feedback). Similarities are standardised per theme so a
+    name the thread uses word for word does not outbid a paraphrased one; a
+    comment joins its best theme when that score reaches ``GUIDED_Z``.
+    """
+    queries = []
+    confidence = []
+    for name in name_vecs:
+        anchor = float((vecs @ name).max())
+        query = name
+        if term_vecs is not None and len(term_vecs):
+            sims = term_vecs @ name
+            top = np.argsort(-sims, kind="stable")[:EXPANSION_TERMS]
+            top = top[sims[top] >= 0.5 * sims[top[0]]]
+            anchor = max(anchor, float(sims[top[0]]))
+            weights = sims[top].clip(min=0)
+            if weights.sum() > 0:
+                query = _normalise((name + weights @ term_vecs[top] / weights.sum())[None])[0]
+        for _ in range(FEEDBACK_ROUNDS):
+            closest = np.argsort(-(vecs @ query), kind="stable")[:FEEDBACK_COMMENTS]
+            query = _normalise((query + vecs[closest].mean(axis=0))[None])[0]
+        queries.append(query)
+        confidence.append(anchor)
+    sims = vecs @ np.stack(queries).T  # (n, g)
+    z = (sims - sims.mean(axis=0)) / np.where(sims.std(axis=0) > 0, sims.std(axis=0), 1.0)
+    matched = np.asarray(confidence) >= GUIDED_FLOOR
+    z[:, ~matched] = -np.inf
+    best = z.argmax(axis=1)
+    member = z[np.arange(len(vecs)), best] >= GUIDED_Z
     out = labels.copy()
     out[member] = best[member]
     params = {
         "guided_floor": GUIDED_FLOOR,
-        "guided_band": GUIDED_BAND,
-        "guided_cap": GUIDED_CAP,
-        "guided_thresholds": [round(float(c), 3) for c in cut],
+        "guided_z": GUIDED_Z,
+        "expansion_terms": EXPANSION_TERMS,
+        "feedback": f"{FEEDBACK_ROUNDS} rounds of the {FEEDBACK_COMMENTS} closest comments",
+        "context_weight": CONTEXT_WEIGHT,
     }
-    return out, params
+    return out, [max(0.0, c) for c in confidence], params
 
 
 def _cluster(docs: list[str], vecs: np.ndarray, free: np.ndarray, seed: int) -> tuple[np.ndarray, dict[str, Any]]:
@@ -541,3 +649,19 @@ def _import_bertopic() -> tuple[Any, Any]:
     from bertopic.vectorizers import ClassTfidfTransformer
 
     return BERTopic, ClassTfidfTransformer
+
+
+def bertopic_backend(embedder: Embedder) -> Any:
+    """threadscope's embedder as a BERTopic backend (``BERTopic(embedding_model=...)``).
+
+    With it BERTopic's own features that embed text (zero-shot topics,
+    ``KeyBERTInspired``, ``transform`` on new comments) use the same vectors
+    and cache as threadscope.
+    """
+    from bertopic.backend import BaseEmbedder
+
+    class ThreadscopeBackend(BaseEmbedder):  # type: ignore[misc]
+        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
+            return embedder.embed([str(d) for d in documents])
+
+    return ThreadscopeBackend()
