@@ -40,10 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make ``training`` importable
     sys.path.insert(0, str(ROOT))
 
-from threadscope.analysis import embed  # noqa: E402
-from threadscope.analysis import themes as theming  # noqa: E402
 from training.labels import TWEETS, LabelsMissing, ThemeLabels, load_themes, load_tone, seed_key  # noqa: E402
 from training.train_tone import embeddings, leave_one_thread_out  # noqa: E402
+
+from threadscope.analysis import embed  # noqa: E402
+from threadscope.analysis import themes as theming  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "QUALITY.md"
 DATA_DIR = ROOT / "benchmarks" / "out" / "data"
@@ -195,7 +196,7 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
     figures[f"guided{len(names)}"] = (got["accuracy"], got["unassigned"], base["accuracy"])
     confidence = {t.label: t.confidence for t in ours.themes if t.guided}
     lines = [
-        f"### Guided themes by name only: `--themes \"{', '.join(names)}\"`",
+        f'### Guided themes by name only: `--themes "{", ".join(names)}"`',
         "",
         "| name | readers | threadscope members | threadscope right | confidence | BERTopic zero-shot right |",
         "|---|---|---|---|---|---|",

@@ -195,26 +195,3 @@ def test_hn_themes_match_what_the_discussion_is_about(real: dict[str, Any]) -> N
     words = words_of(real["results"]["hn"])
     expected = {"fingerprint", "popup", "scheme", "tor", "detect", "chromium", "skype", "linux", "installed"}
     assert len({e for e in expected if any(w.startswith(e) for w in words)}) >= 6, sorted(words)
-
-
-@pytest.mark.model
-def test_guided_themes_on_the_seed_page(real: dict[str, Any]) -> None:
-    ids, texts, vecs = real["seed"]
-    result = find_themes(ids, texts, vecs, guided=real["guided"], guided_embeddings=real["guided_vecs"])
-    check_shape(result, ids)
-    assert [t.label for t in result.themes[:3]] == real["guided"]
-    assert all(t.guided for t in result.themes[:3]) and not any(t.guided for t in result.themes[3:])
-    by_id = dict(zip(ids, texts, strict=True))
-
-    def members(theme_id: int) -> list[str]:
-        return [by_id[i].lower() for i, t in result.assignment.items() if t == theme_id]
-
-    cleaning = members(1)
-    assert len(cleaning) >= 3
-    on_topic = re.compile(r"clean|janitor|sanit|normaliz|integrity|quality", re.I)
-    assert sum(bool(on_topic.search(t)) for t in cleaning) / len(cleaning) >= 0.8
-    management = members(0)
-    assert len(management) >= 4
-    assert sum(bool(re.search(r"manag|leader|executive", t)) for t in management) / len(management) >= 0.6
-    assert result.unassigned_share < 0.25
-    assert len([t for t in result.themes if not t.guided]) >= 5

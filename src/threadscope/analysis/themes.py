@@ -68,12 +68,15 @@ log = logging.getLogger(__name__)
 #: Below this many comments there are no themes to find.
 MIN_TEXTS = 12
 #: A guided name needs a comment or a word of the thread at least this close
-#: (cosine), or it matches nothing and gets no members.
-GUIDED_FLOOR = 0.35
+#: (cosine), or it matches nothing and gets no members. On the seed page
+#: "overhype" reaches 0.47 (through "oversold") and "underwater basket
+#: weaving" 0.44 (through "diving"): MiniLM separates a paraphrase from an
+#: unrelated name only thinly, so the report shows each name's confidence.
+GUIDED_FLOOR = 0.45
 #: A comment joins its closest guided theme when its similarity to that
 #: theme's expanded query is this many standard deviations above the thread's
-#: mean similarity to it (about the top third of the thread).
-GUIDED_Z = 0.5
+#: mean similarity to it (about the top sixth of the thread for each name).
+GUIDED_Z = 1.0
 #: The thread's words closest to a name that expand it ("overhype" →
 #: "oversold", "hyping", "hyped"), if within half the best one's similarity.
 EXPANSION_TERMS = 5
@@ -263,7 +266,8 @@ def find_themes(
     remap: dict[int, int] = {}
     for new_id, (is_guided, group, label, kws, rows) in enumerate(themes):
         remap[group] = new_id
-        reps = _representatives(c_vecs, rows)
+        # a guided theme is quoted by the members that say most plainly what its name says
+        reps = _representatives(c_vecs, rows, name_vectors[group] if is_guided else None)
         final.append(
             Theme(
                 id=new_id,
@@ -520,8 +524,10 @@ def _stem(word: str) -> str:
     """A crude stem, enough to tell that "fingerprinting" repeats "fingerprint"."""
     for suffix in ("ing", "ers", "er", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    # "google" and "googles" ("googl"), "cache" and "cached" ("cach")
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 def _distinct_terms(ranked: list[tuple[str, float]]) -> list[str]:
@@ -558,15 +564,17 @@ def _label(candidates: list[str]) -> str:
         if len(parts) == 2:
             break
     label = " / ".join(parts)
-    return label if len(label.split()) >= 2 else (f"{label} comments" if label else "miscellaneous comments")
+    return (
+        label if len(label.split()) >= 2 else (f"{label} comments" if label else "comments with no common topic word")
+    )
 
 
-def _representatives(vecs: np.ndarray, members: list[int]) -> list[int]:
-    """Up to three members closest to the theme's centroid; ties go to canonical order."""
+def _representatives(vecs: np.ndarray, members: list[int], anchor: np.ndarray | None = None) -> list[int]:
+    """Up to three members closest to ``anchor`` (default: the theme's centroid); ties go to canonical order."""
     if not members:
         return []
     sub = vecs[members]
-    centroid = _normalise(sub.mean(axis=0, keepdims=True))[0]
+    centroid = anchor if anchor is not None else _normalise(sub.mean(axis=0, keepdims=True))[0]
     sims = sub @ centroid
     ranked = sorted(range(len(members)), key=lambda j: (-round(float(sims[j]), 6), members[j]))
     return [members[j] for j in ranked[:3]]
@@ -652,7 +660,7 @@ def _import_bertopic() -> tuple[Any, Any]:
 
 
 def bertopic_backend(embedder: Embedder) -> Any:
-    """threadscope's embedder as a BERTopic backend (``BERTopic(embedding_model=...)``).
+    """Threadscope's embedder as a BERTopic backend (``BERTopic(embedding_model=...)``).
 
     With it BERTopic's own features that embed text (zero-shot topics,
     ``KeyBERTInspired``, ``transform`` on new comments) use the same vectors

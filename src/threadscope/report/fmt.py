@@ -30,7 +30,9 @@ def signed(value: float | None) -> str:
 def uses_vader(sentiment: Mapping[str, Any] | None) -> bool:
     """Whether the tone scores are VADER's compound (``--tone vader``) rather than the tone model's."""
     method = (sentiment or {}).get("method")
-    return isinstance(method, Mapping) and method.get("name") == "VADER"
+    if isinstance(method, Mapping):
+        return method.get("name") == "VADER"
+    return isinstance(method, str) and method.startswith("VADER")  # older results.json
 
 
 def tone_scale(sentiment: Mapping[str, Any] | None) -> str:

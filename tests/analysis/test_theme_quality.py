@@ -1,0 +1,66 @@
+"""Themes against the readers' own themes of the seed page (../shared/data/labels), with the real model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from threadscope.analysis import embed, themes
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def case(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from benchmarks.quality import Case
+    from training.labels import LabelsMissing, load_themes
+
+    try:
+        labels = load_themes()[0]
+    except LabelsMissing as exc:
+        pytest.skip(f"theme labels not available: {exc}")
+    with embed.EmbeddingCache(tmp_path_factory.mktemp("themes")) as cache:
+        yield Case(labels, real_embedder, cache)
+
+
+def test_free_themes_match_the_readers(case: Any) -> None:
+    from benchmarks.quality import free_scores
+
+    result = case.ours()
+    scores = free_scores([result.assignment[i] for i in case.ids], case.labelled)
+    assert float(np.mean(list(scores.values()))) >= 0.55, scores
+    assert result.unassigned_share < 0.25
+
+
+def test_context_from_the_thread_helps(case: Any) -> None:
+    """The same method without the parent's (here: previous paragraph's) vector does worse."""
+    from benchmarks.quality import free_scores
+
+    alone = themes.find_themes(case.ids, case.texts, case.vectors, seed=42)
+    with_context = case.ours()
+    f_alone = np.mean(list(free_scores([alone.assignment[i] for i in case.ids], case.labelled).values()))
+    f_context = np.mean(list(free_scores([with_context.assignment[i] for i in case.ids], case.labelled).values()))
+    assert f_context > f_alone
+
+
+def test_guided_names_find_what_readers_put_there(case: Any) -> None:
+    from benchmarks.quality import EXAMPLE_NAMES, guided_scores
+
+    result = case.ours(EXAMPLE_NAMES)
+    assert [t.label for t in result.themes[:3]] == EXAMPLE_NAMES and all(t.guided for t in result.themes[:3])
+    label_of = {t.id: t.label for t in result.themes if t.guided}
+    got = guided_scores([label_of.get(result.assignment[i]) for i in case.ids], case.labelled, EXAMPLE_NAMES)
+    assert got["accuracy"] >= 0.45 and got["unassigned"] <= 0.35, got
+    for name in EXAMPLE_NAMES:  # "overhype" is expanded from the thread's words ("oversold", "hyped")
+        assert 0.5 * got["readers"][name] <= got["sizes"][name] <= 3 * got["readers"][name], got["sizes"]
+    confidence = {t.label: t.confidence for t in result.themes if t.guided}
+    assert confidence["data cleaning"] > confidence["overhype"] > themes.GUIDED_FLOOR
+
+
+def test_a_name_the_thread_never_touches_gets_no_members(case: Any) -> None:
+    result = case.ours(["management", "underwater basket weaving", "cooking recipes"])
+    weaving = next(t for t in result.themes if t.label == "underwater basket weaving")
+    assert weaving.size == 0 and "No comment matched" in (result.note or "")
