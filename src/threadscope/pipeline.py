@@ -96,27 +96,29 @@ def run(
     from threadscope.analysis import embed, sentiment, structure
     from threadscope.analysis import themes as theming
 
-    vader = [sentiment.score_posts(t) for t in threads]
+    polarity = [sentiment.vader_posts(t) for t in threads]  # once, for the vader column and the tone model
+    vader = [sentiment.compounds(by_post) for by_post in polarity]
     clock.lap("sentiment")
 
     docs: list[tuple[int, Post]] = [(g, p) for g, t in enumerate(threads) for p in t.comments if p.has_text]
     texts = [p.own_text for _, p in docs]
     embedder = embedder or embed.SentenceTransformerEmbedder(model, data_dir=data_dir)
     on_embed = (lambda done, total: progress("embed", done, total)) if progress else None
+    # docs come thread by thread, so each thread's rows are one run starting where the last ended
+    parents: list[int | None] = []
+    for g, t in enumerate(threads):
+        offset = len(parents)
+        local = theming.context_parents(t, [p.id for h, p in docs if h == g])
+        parents += [None if q is None else offset + q for q in local]
     with embed.EmbeddingCache(data_dir) as cache:
         vectors = embed.embed_texts(texts, embedder, cache, progress=on_embed)
         guided_vectors = embed.embed_texts(guided, embedder, cache) if guided else None
-    clock.lap("embed")
+        clock.lap("embed")
 
-    tones, scores, tone_note = _tone(threads, docs, texts, vectors, vader, tone, embedder.name)
-    clock.lap("tone")
+        doc_polarity = [polarity[g][p.id] for g, p in docs]
+        tones, scores, tone_note = _tone(threads, docs, texts, vectors, doc_polarity, vader, tone, embedder.name)
+        clock.lap("tone")
 
-    parents: list[int | None] = []
-    for g, t in enumerate(threads):
-        rows = [r for r, (h, _) in enumerate(docs) if h == g]
-        local = theming.context_parents(t, [docs[r][1].id for r in rows])
-        parents += [None if q is None else rows[q] for q in local]
-    with embed.EmbeddingCache(data_dir) as cache:
         found = theming.find_themes(
             [f"{g}:{p.id}" for g, p in docs],
             texts,
@@ -124,8 +126,8 @@ def run(
             guided=guided or None,
             guided_embeddings=guided_vectors,
             parents=parents,
-            # only guided names are expanded with the thread's words: keep a
-            # run without names from embedding them
+            # only guided names are expanded with the thread's words: a run
+            # without names embeds nothing more
             embed_terms=(lambda terms: embed.embed_texts(terms, embedder, cache)) if guided else None,
             seed=seed,
         ).to_dict()
@@ -159,6 +161,7 @@ def _tone(
     docs: list[tuple[int, Post]],
     texts: list[str],
     vectors: Any,
+    doc_polarity: list[dict[str, float] | None],
     vader: list[dict[str, float | None]],
     tone: str,
     embedding_model: str,
@@ -171,7 +174,7 @@ def _tone(
     note = None
     if tone == "model" and embedding_model.startswith(embed.DEFAULT_MODEL_NAME):
         scores: list[dict[str, float | None]] = [{p.id: None for p in t.comments} for t in threads]
-        classes, values = toning.default_model().predict(texts, vectors)
+        classes, values = toning.default_model().predict(texts, vectors, doc_polarity)
         for (g, post), cls, value in zip(docs, classes, values, strict=True):
             tones[g][post.id] = cls
             scores[g][post.id] = value

@@ -68,7 +68,7 @@ def test_tiny_threads_are_too_small(n: int) -> None:
 def test_thirty_comments_find_the_three_topics() -> None:
     ids, texts = synthetic(10)
     result = fake(ids, texts)
-    assert result.method == "bertopic"
+    assert result.method == "embedding_clusters"
     check_shape(result, ids)
     assert 2 <= len(result.themes) <= 4
     for topic in TOPICS:
@@ -169,7 +169,7 @@ def test_real_themes_cover_most_comments_with_readable_labels(real: dict[str, An
     ids = real[key][0]
     result = real["results"][key]
     check_shape(result, ids)
-    assert result.method == "bertopic"
+    assert result.method == "embedding_clusters"
     assert 5 <= len(result.themes) <= 16
     assert result.unassigned_share < 0.25  # measured: 0.15 (seed), 0.09 (hn)
     sizes = [t.size for t in result.themes]
@@ -195,3 +195,22 @@ def test_hn_themes_match_what_the_discussion_is_about(real: dict[str, Any]) -> N
     words = words_of(real["results"]["hn"])
     expected = {"fingerprint", "popup", "scheme", "tor", "detect", "chromium", "skype", "linux", "installed"}
     assert len({e for e in expected if any(w.startswith(e) for w in words)}) >= 6, sorted(words)
+
+
+def test_class_tfidf_is_bertopics(shared: Any) -> None:
+    """The written-out c-TF-IDF gives what BERTopic's own transformer gives, on real comments."""
+    import scipy.sparse as sp
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from threadscope.analysis.themes import class_tfidf
+    from threadscope.sources.hn import parse_item
+
+    thread = parse_item(json.loads(shared("hn/items/27145911.json").read_text()))
+    texts = [p.own_text for p in thread.comments if p.has_text]
+    counts = CountVectorizer().fit_transform(texts)
+    groups = sp.csr_matrix((np.ones(len(texts)), (np.arange(len(texts)) % 7, np.arange(len(texts)))))
+    per_class = (groups @ counts).tocsr()
+    # a copy: BERTopic's transform normalises its input in place
+    expected = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class.copy()).toarray()
+    assert np.allclose(class_tfidf(per_class), expected)

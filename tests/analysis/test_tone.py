@@ -104,6 +104,11 @@ def test_analysis_uses_the_model_and_keeps_vader(real_embedder: Any, shared: Any
     posts = [p for p in result.results["posts"] if p["sentiment"] is not None]
     assert posts and {p["tone"] for p in posts} <= {-1, 0, 1}
     assert all(p["vader"] is not None for p in posts)
+    # the pipeline shares its VADER scores with the model: same result as the model scoring alone
+    texts = [result.thread.get(p["id"]).own_text for p in posts]
+    classes, scores = tone.default_model().predict(texts, real_embedder.embed(texts))
+    assert [p["tone"] for p in posts] == classes
+    assert [p["sentiment"] for p in posts] == pytest.approx(scores, abs=1e-4)
     summary = result.sentiment
     assert summary["method"]["name"] == "threadscope tone model"
     # shares follow the classes, extremes come from the right class

@@ -204,25 +204,18 @@ class SentenceTransformerEmbedder:
                 self._model = MiniLM(path)
             except Exception as exc:  # a damaged tokenizer or weights file
                 raise ModelError(f"the packaged embedding model at {path} cannot be loaded: {exc}") from None
-            _set_torch_threads(self._model.torch)
             log.info("loaded embedding model %s in %.1f s", self.name, time.perf_counter() - started)
             return self._model
         local = Path(self.model).expanduser()
         target = str(local.resolve()) if local.is_dir() else self.model
-        # Must be set before huggingface_hub / transformers are imported: they
-        # read them once. local_files_only below covers an earlier import.
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # Offline through the call itself (local_files_only), not through
+        # HF_HUB_OFFLINE: a library must not change its caller's environment.
         try:
-            import torch
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ModelError(
                 f"sentence-transformers cannot be imported ({exc}); reinstall threadscope's dependencies"
             ) from None
-        _set_torch_threads(torch)
-        torch.manual_seed(0)
         bars = _quiet_transformers()
         try:
             self._model = SentenceTransformer(target, device="cpu", local_files_only=True, trust_remote_code=False)
@@ -251,17 +244,6 @@ def _quiet_transformers() -> bool:
     was_on = bool(hf_logging.is_progress_bar_enabled())
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     return was_on
-
-
-def _set_torch_threads(torch: Any) -> None:
-    """One intra-op thread per available core, unless the user chose with OMP_NUM_THREADS."""
-    if os.environ.get("OMP_NUM_THREADS"):
-        return
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    torch.set_num_threads(max(1, cores))
 
 
 # --------------------------------------------------------------------------

@@ -97,12 +97,26 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def vader_scores(text: str) -> dict[str, float] | None:
+    """VADER's four scores of a text after ``clean_text``; ``None`` if nothing is left."""
+    cleaned = clean_text(text)
+    return polarity_scores(cleaned) if cleaned else None
+
+
 def score_text(text: str) -> float | None:
     """VADER's compound score of a text after ``clean_text``; ``None`` if nothing is left."""
-    cleaned = clean_text(text)
-    if not cleaned:
-        return None
-    return _r(polarity_scores(cleaned)["compound"])
+    scores = vader_scores(text)
+    return None if scores is None else _r(scores["compound"])
+
+
+def vader_posts(thread: Thread) -> dict[str, dict[str, float] | None]:
+    """``vader_scores`` of every post but the root, by id; ``None`` for a deleted or empty post."""
+    return {p.id: vader_scores(p.own_text) if p.has_text else None for p in thread.comments}
+
+
+def compounds(scores: Mapping[str, dict[str, float] | None]) -> dict[str, float | None]:
+    """The compound score (rounded as results.json keeps it) of each entry of ``vader_posts``."""
+    return {key: None if s is None else _r(s["compound"]) for key, s in scores.items()}
 
 
 def score_posts(thread: Thread) -> dict[str, float | None]:
@@ -111,7 +125,7 @@ def score_posts(thread: Thread) -> dict[str, float | None]:
     ``None`` for a deleted post or one with no words of its own once quotes,
     URLs and code are removed.
     """
-    return {p.id: score_text(p.own_text) if p.has_text else None for p in thread.comments}
+    return compounds(vader_posts(thread))
 
 
 def bootstrap_ci(values: Sequence[float], seed: int = 0, n_boot: int = 2000) -> list[float] | None:

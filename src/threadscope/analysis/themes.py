@@ -8,28 +8,26 @@ How, and why this way:
 1. **Canonical order.** Inputs are sorted by (sha256 of text, id) before
    anything is fitted and mapped back afterwards, so the same comments give
    the same themes, labels and assignment whatever order they come in.
-2. **Guided themes first.** A comment whose embedding is close to a guided
-   theme's name (cosine at least ``GUIDED_FLOOR``, and within ``GUIDED_BAND``
-   of that theme's best match or at least ``GUIDED_CAP``, and closer to it
-   than to any other guided theme) joins it. The band keeps a theme that matches a few comments
-   strongly from soaking up loosely related ones; the floor keeps a name that
-   matches nothing (similarities all low) from taking the least bad comments.
-   Calibrated on the seed thread (HN 24330326), see ``params``.
-3. **Free themes.** The other comments go through BERTopic
-   (``fit_transform(docs, embeddings)``, ``embedding_model=None``: nothing is
-   ever loaded) with PCA to at most 15 dimensions and k-means as the
-   clusterer. On the seed thread and HN 27145911 this gives themes at least as
-   readable as UMAP + HDBSCAN (BERTopic's defaults), in 0.1 s instead of ~9 s
-   (UMAP's numba JIT alone costs most of that on a cold start), and
-   HDBSCAN on PCA or raw embeddings left 50–75% outliers. k grows with the
-   square root of the number of comments.
+2. **Context.** Each comment's vector is mixed with its parent's
+   (``CONTEXT_WEIGHT``; without reply structure, the post before it), so a
+   short reply means what it answers (``context_parents``).
+3. **Guided themes first.** Each name is expanded from the thread itself:
+   with the thread's words closest to it, then towards its closest comments
+   (pseudo-relevance feedback); a comment joins its best name when its
+   standardised similarity reaches ``GUIDED_Z`` (see ``_assign_guided``).
+   **Free themes** for the rest: PCA to at most 15 dimensions and k-means,
+   BERTopic's pipeline with its reducer and clusterer swapped, run through
+   scikit-learn directly (see ``_cluster``). On the seed thread and HN
+   27145911 this gives themes at least as readable as UMAP + HDBSCAN
+   (BERTopic's defaults) in 0.1 s instead of ~9 s, and HDBSCAN left 50-75%
+   outliers; ``benchmarks/QUALITY.md`` scores both against readers. k grows
+   with the square root of the number of comments.
 4. **Outliers.** k-means puts every comment somewhere, including the short,
    generic replies every thread has. A comment joins its nearest theme
    centroid only when their cosine similarity is at least ``MEMBER_FLOOR``;
    below that it stays unassigned (-1), and a theme left with fewer than
    ``min_theme_size`` members is dissolved the same way.
-5. **Labels.** c-TF-IDF (BERTopic's ``ClassTfidfTransformer`` with
-   ``reduce_frequent_words``) over the final groups, with English and HN
+5. **Labels.** c-TF-IDF (BERTopic's formula, ``class_tfidf``) over the final groups, with English and HN
    filler stop words, unigrams and bigrams. A bigram absorbs its words when
    it scores close to them. The label is the top one or two distinct terms
    joined by " / " (2–5 words); a guided theme keeps the user's name.
@@ -37,21 +35,17 @@ How, and why this way:
    ``guided: true``), then free themes by size, largest first; ids are 0..k-1
    in that order.
 
-Importing BERTopic normally pulls in sentence-transformers, transformers'
-pipelines, UMAP and plotly (about 7 s cold). ``_import_bertopic`` hides the
-optional submodules BERTopic already treats as optional, which brings that
-down to ~2 s without touching BERTopic's code; if that ever fails it falls
-back to a plain import.
+BERTopic itself is imported only where it adds something: ``bertopic_backend``
+wraps threadscope's embedder for BERTopic's own features (zero-shot topics,
+representation models), and the quality benchmark runs it as the baseline.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import math
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -232,7 +226,7 @@ def find_themes(
     labels = np.full(n, -1, dtype=np.int64)  # working labels: guided 0..g-1, free g.., -1 none
     confidence: list[float] = []
     if names:
-        terms, term_vecs = _thread_terms(c_docs, embed_terms)
+        term_vecs = _thread_terms(c_docs, embed_terms)
         labels, confidence, guided_params = _assign_guided(c_vecs, name_vectors, labels, term_vecs)
         params.update(guided_params)
     g = len(names)
@@ -240,9 +234,9 @@ def find_themes(
     # 3-4. free themes
     free = np.flatnonzero(labels == -1)
     notes: list[str] = []
-    method = "bertopic"
+    method = "embedding_clusters"
     if len(free) >= MIN_TEXTS:
-        free_labels, cluster_params = _cluster(c_docs, c_vecs, free, seed)
+        free_labels, cluster_params = _cluster(c_vecs, free, seed)
         params.update(cluster_params)
         labels[free] = np.where(free_labels >= 0, free_labels + g, -1)
     else:
@@ -288,7 +282,7 @@ def find_themes(
     assignment = {c_ids[i]: remap.get(int(labels[i]), -1) for i in range(n)}
     assignment = {i: assignment[i] for i in ids}  # input order
     unassigned = round(float(np.mean(labels == -1)), 4)
-    if not any(not t.guided for t in final) and method == "bertopic":
+    if not any(not t.guided for t in final) and method == "embedding_clusters":
         notes.append("The comments did not form clear themes.")
     return ThemeResult(final, assignment, unassigned, method, " ".join(notes) or None, params)
 
@@ -345,19 +339,19 @@ def _context(vecs: np.ndarray, parents: Sequence[int | None] | None) -> np.ndarr
     return _normalise(mixed)
 
 
-def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> tuple[list[str], np.ndarray | None]:
-    """The thread's own words and two-word phrases (in two comments or more), embedded."""
+def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> np.ndarray | None:
+    """Vectors of the thread's own words and two-word phrases (in two comments or more)."""
     if embed_terms is None:
-        return [], None
+        return None
     from sklearn.feature_extraction.text import CountVectorizer
 
     try:
         vectorizer = CountVectorizer(stop_words=_stop_words(), token_pattern=_TOKEN, ngram_range=(1, 2), min_df=2)
         vectorizer.fit([_clean(d) for d in docs])
     except ValueError:  # nothing but stop words
-        return [], None
+        return None
     terms = [str(t) for t in vectorizer.get_feature_names_out()]
-    return terms, _normalise(np.asarray(embed_terms(terms), dtype=np.float32))
+    return _normalise(np.asarray(embed_terms(terms), dtype=np.float32))
 
 
 def _assign_guided(
@@ -408,45 +402,30 @@ def _assign_guided(
     return out, [max(0.0, c) for c in confidence], params
 
 
-def _cluster(docs: list[str], vecs: np.ndarray, free: np.ndarray, seed: int) -> tuple[np.ndarray, dict[str, Any]]:
-    """BERTopic over the free comments; returns a label per free comment (-1: none)."""
+def _cluster(vecs: np.ndarray, free: np.ndarray, seed: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """PCA then k-means over the free comments; returns a label per free comment (-1: none).
+
+    This is what ``BERTopic(umap_model=PCA(...), hdbscan_model=KMeans(...))``
+    runs (``fit_transform`` of the reducer, ``fit`` and ``labels_`` of the
+    clusterer), called directly: going through the ``BERTopic`` class costs a
+    7.5 s import (it loads sentence-transformers, UMAP and plotly at module
+    level) and adds nothing, since the keywords are recomputed over the final
+    groups anyway.
+    """
     from sklearn.cluster import KMeans
     from sklearn.decomposition import PCA
-    from sklearn.feature_extraction.text import CountVectorizer
+    from threadpoolctl import threadpool_limits
 
-    bertopic_cls, ctfidf_cls = _import_bertopic()
     m = len(free)
     k = int(min(MAX_THEMES, max(2, round(math.sqrt(m / 4))), max(2, m // 5)))
     dims = int(min(MAX_DIMS, m - 1, vecs.shape[1]))
     min_size = max(3, round(0.015 * m))
-    model = bertopic_cls(
-        embedding_model=None,
-        umap_model=PCA(n_components=dims, svd_solver="full", random_state=seed),
-        hdbscan_model=KMeans(n_clusters=k, n_init=10, random_state=seed),
-        # BERTopic's own keywords are recomputed below over the final groups;
-        # min_df=1 keeps its vectorizer from failing on tiny inputs.
-        vectorizer_model=CountVectorizer(stop_words=_stop_words(), token_pattern=_TOKEN, min_df=1),
-        ctfidf_model=ctfidf_cls(reduce_frequent_words=True),
-        calculate_probabilities=False,
-        verbose=False,
-    )
-    sub_docs = [_clean(docs[i]) for i in free]
     sub_vecs = vecs[free]
     # One thread: on these small matrices OpenMP's start-up and spinning cost
     # more than they save (k-means on 467 comments: 0.04 s vs 1-3 s on 2 busy cores).
-    from threadpoolctl import threadpool_limits
-
     with threadpool_limits(limits=1):
-        try:
-            topics = np.asarray(model.fit_transform(sub_docs, sub_vecs)[0], dtype=np.int64)
-        except ValueError as exc:
-            if "empty vocabulary" not in str(exc):
-                raise
-            # Nothing but stop words (e.g. "+1", "this"): BERTopic's keywords are
-            # recomputed below anyway, so let it count every token instead.
-            model.vectorizer_model = CountVectorizer(token_pattern=r"(?u)\S+", min_df=1)
-            topics = np.asarray(model.fit_transform(sub_docs, sub_vecs)[0], dtype=np.int64)
-
+        reduced = np.nan_to_num(PCA(n_components=dims, svd_solver="full", random_state=seed).fit_transform(sub_vecs))
+        topics = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(reduced).labels_.astype(np.int64)
     labels = _by_centroid(sub_vecs, topics, min_size)
     params = {
         "reduction": f"PCA({dims})",
@@ -491,7 +470,6 @@ def _keywords(docs: list[str], labels: np.ndarray) -> dict[int, tuple[list[str],
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import CountVectorizer
 
-    _, ctfidf_cls = _import_bertopic()
     groups = sorted({int(x) for x in labels.tolist()})
     cleaned = [_clean(d) for d in docs]
     try:
@@ -506,7 +484,7 @@ def _keywords(docs: list[str], labels: np.ndarray) -> dict[int, tuple[list[str],
     indicator = sp.csr_matrix((np.ones(len(docs)), (rows, np.arange(len(docs)))), shape=(len(groups), len(docs)))
     per_group = (indicator @ counts).tocsr()
     doc_freq = (indicator @ (counts > 0).astype(np.float64)).toarray()
-    scores = ctfidf_cls(reduce_frequent_words=True).fit_transform(per_group).toarray()
+    scores = class_tfidf(per_group)
     out: dict[int, tuple[list[str], list[str]]] = {}
     for row, group in enumerate(groups):
         if group < 0:
@@ -518,6 +496,25 @@ def _keywords(docs: list[str], labels: np.ndarray) -> dict[int, tuple[list[str],
         common = {str(vocab[i]) for i in ranked if doc_freq[row, i] >= max(2, LABEL_COVERAGE * size)}
         out[group] = (terms[:TOP_KEYWORDS], [t for t in terms if t in common])
     return out
+
+
+def class_tfidf(counts: Any) -> np.ndarray:
+    """BERTopic's c-TF-IDF of per-class term counts (``ClassTfidfTransformer(reduce_frequent_words=True)``).
+
+    Each class's counts are L1-normalised and square-rooted (damping words
+    every class uses), then weighted by ``log(1 + mean words per class /
+    term frequency)``. Written out because importing BERTopic for these
+    lines costs 7.5 s; ``tests/analysis/test_themes.py`` checks it against
+    BERTopic's transformer.
+    """
+    from sklearn.preprocessing import normalize
+
+    frequency = np.asarray(counts.sum(axis=0)).ravel()
+    average = int(counts.sum(axis=1).mean())
+    idf = np.log(average / np.where(frequency > 0, frequency, 1) + 1)
+    tf = normalize(counts, axis=1, norm="l1", copy=True)
+    tf.data = np.sqrt(tf.data)
+    return np.asarray(tf.multiply(idf).toarray(), dtype=np.float64)
 
 
 def _stem(word: str) -> str:
@@ -607,56 +604,6 @@ def _stop_words() -> list[str]:
 def is_stop_word(word: str) -> bool:
     """Whether ``word`` is dropped from keywords and labels."""
     return word.lower() in _stop_words_frozen()
-
-
-# Submodules BERTopic imports inside ``try: ... except ModuleNotFoundError``
-# and which pull in torch/transformers pipelines or PIL; hiding them makes
-# BERTopic treat those optional backends as not installed.
-_OPTIONAL_SUBMODULES = (
-    "bertopic.backend._multimodal",
-    "bertopic.representation._textgeneration",
-    "bertopic.representation._zeroshot",
-    "bertopic.representation._visual",
-)
-
-
-@lru_cache(maxsize=1)
-def _import_bertopic() -> tuple[Any, Any]:
-    """``BERTopic`` and ``ClassTfidfTransformer``, imported as cheaply as possible."""
-    if "bertopic" not in sys.modules:
-        # find_spec("plotly") is None when sys.modules holds None for it: BERTopic
-        # then skips its plotting module, and with it UMAP and plotly.
-        hidden = [m for m in ("plotly", *_OPTIONAL_SUBMODULES) if m not in sys.modules]
-        if "torch" not in sys.modules:
-            # bertopic._save_utils tries torch (for saving models, which we never
-            # do): 1-2 s when the embeddings all came from the cache. scipy and
-            # sklearn look torch up in sys.modules as they import, so they go first.
-            with contextlib.suppress(ImportError):
-                import hdbscan  # noqa: F401
-            import pandas  # noqa: F401
-            import scipy.stats  # noqa: F401
-            import sklearn.cluster  # noqa: F401
-
-            hidden.append("torch")
-        for name in hidden:
-            sys.modules[name] = None  # type: ignore[assignment]
-        try:
-            from bertopic import BERTopic
-            from bertopic.vectorizers import ClassTfidfTransformer
-
-            return BERTopic, ClassTfidfTransformer
-        except Exception as exc:  # a BERTopic release that no longer tolerates this
-            log.debug("trimmed BERTopic import failed (%s); importing it whole", exc)
-            for name in [m for m in sys.modules if m == "bertopic" or m.startswith("bertopic.")]:
-                del sys.modules[name]
-        finally:
-            for name in hidden:
-                if sys.modules.get(name, False) is None:
-                    del sys.modules[name]
-    from bertopic import BERTopic
-    from bertopic.vectorizers import ClassTfidfTransformer
-
-    return BERTopic, ClassTfidfTransformer
 
 
 def bertopic_backend(embedder: Embedder) -> Any:

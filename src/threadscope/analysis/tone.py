@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -45,26 +45,34 @@ MODEL_FILE = "tone_model.json"
 FORMAT = "threadscope.tone/1"
 
 
-def features(texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+#: What VADER scores ``sentiment.vader_scores`` gives, or ``None`` for a text with nothing left to score.
+VaderScores = Mapping[str, float] | None
+
+
+def features(texts: Sequence[str], embeddings: np.ndarray, vader: Sequence[VaderScores] | None = None) -> np.ndarray:
     """The model's input: one row per text, embedding then VADER then shape features.
 
     Args:
         texts: each comment's own words (quoted lines already removed).
         embeddings: their L2-normalised MiniLM vectors, one row per text.
+        vader: ``sentiment.vader_scores`` of each text, when the caller has
+            them already (the pipeline scores VADER once for both uses).
 
     """
     vectors = np.asarray(embeddings, dtype=np.float64)
     if vectors.ndim != 2 or vectors.shape[0] != len(texts):
         raise ValueError(f"{len(texts)} texts and embeddings of shape {vectors.shape} do not match")
-    extra = np.array([_vader(t) + _shape(t) for t in texts], dtype=np.float64).reshape(len(texts), 8)
-    return np.hstack([vectors, extra])
+    if vader is None:
+        vader = [sentiment.vader_scores(t) for t in texts]
+    elif len(vader) != len(texts):
+        raise ValueError(f"{len(texts)} texts and {len(vader)} VADER scores do not match")
+    extra = np.array([_vader(v) + _shape(t) for t, v in zip(texts, vader, strict=True)], dtype=np.float64)
+    return np.hstack([vectors, extra.reshape(len(texts), 8)])
 
 
-def _vader(text: str) -> list[float]:
-    cleaned = sentiment.clean_text(text)
-    if not cleaned:
+def _vader(scores: VaderScores) -> list[float]:
+    if scores is None:
         return [0.0, 1.0, 0.0, 0.0]
-    scores = sentiment.polarity_scores(cleaned)
     return [scores["neg"], scores["neu"], scores["pos"], scores["compound"]]
 
 
@@ -91,11 +99,13 @@ class ToneModel:
         """What results.json names the method after."""
         return str(self.meta.get("name", "threadscope tone model"))
 
-    def probabilities(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
-        """``P(class)`` per text, columns in ``CLASSES`` order."""
+    def probabilities(
+        self, texts: Sequence[str], embeddings: np.ndarray, vader: Sequence[VaderScores] | None = None
+    ) -> np.ndarray:
+        """``P(class)`` per text, columns in ``CLASSES`` order (``vader``: see ``features``)."""
         if not len(texts):
             return np.zeros((0, len(CLASSES)))
-        x = features(texts, embeddings)
+        x = features(texts, embeddings, vader)
         if x.shape[1] != self.coef.shape[1]:
             raise ValueError(
                 f"the tone model expects {self.coef.shape[1]} features, got {x.shape[1]} "
@@ -106,9 +116,11 @@ class ToneModel:
         odds = np.exp(logits)
         return np.asarray(odds / odds.sum(axis=1, keepdims=True))
 
-    def predict(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[list[int], list[float]]:
+    def predict(
+        self, texts: Sequence[str], embeddings: np.ndarray, vader: Sequence[VaderScores] | None = None
+    ) -> tuple[list[int], list[float]]:
         """Each text's class (-1, 0, +1) and score ``P(+1) - P(-1)``, rounded to 4 places."""
-        p = self.probabilities(texts, embeddings)
+        p = self.probabilities(texts, embeddings, vader)
         classes = [CLASSES[i] for i in p.argmax(axis=1)] if len(p) else []
         scores = [round(float(v), 4) + 0.0 for v in (p[:, 2] - p[:, 0])] if len(p) else []
         return classes, scores

@@ -36,7 +36,7 @@ THEMES_QUOTED = 8
 TABLE_ROWS = 8
 
 METHODS = {
-    "bertopic": "BERTopic over sentence embeddings",
+    "embedding_clusters": "grouping sentence embeddings (BERTopic's recipe: PCA, k-means and c-TF-IDF labels)",
     "guided_only": "matching the guided theme names by meaning",
 }
 VADER_GOOD = (
