@@ -17,14 +17,25 @@ from threadscope import __version__
 from threadscope.errors import InputError
 from threadscope.model import Thread
 from threadscope.pipeline import Progress, Stopwatch, run, split_id, themes_info, thread_block
-from threadscope.results import FORMATS, Analysis, Comparison, check_formats
+from threadscope.results import FORMATS, Analysis, Comparison, check_formats, check_out_dir, check_writable
 from threadscope.sources import SourceOptions
 from threadscope.sources import load as _load
 
 if TYPE_CHECKING:
     from threadscope.analysis.embed import Embedder
 
-__all__ = ["FORMATS", "Analysis", "Comparison", "analyze", "check_formats", "compare", "load_thread", "parse_guided"]
+__all__ = [
+    "FORMATS",
+    "Analysis",
+    "Comparison",
+    "analyze",
+    "check_data_dir",
+    "check_formats",
+    "check_out_dir",
+    "compare",
+    "load_thread",
+    "parse_guided",
+]
 
 SCHEMA = "threadscope.analysis/1"
 #: What ``tone=`` takes: the trained tone model, or VADER's compound score.
@@ -52,8 +63,14 @@ def load_thread(
     """
     if isinstance(spec, Thread):
         return spec
+    _check_spec(spec)
+    data_dir = check_data_dir(data_dir)
+    _check_flags(offline=offline, refresh=refresh, subtree=subtree, x_full_archive=x_full_archive)
+    _check_count("max_posts", max_posts)
+    if conversation is not None and not isinstance(conversation, str):
+        raise InputError(f"conversation must be a tweet id string, not {type(conversation).__name__}")
     options = SourceOptions(
-        data_dir=Path(data_dir) if data_dir is not None else None,
+        data_dir=data_dir,
         offline=offline,
         refresh=refresh,
         subtree=subtree,
@@ -73,9 +90,13 @@ def parse_guided(themes: str | Iterable[str] | None) -> list[str]:
     """
     if themes is None:
         return []
+    if isinstance(themes, (bytes, bytearray)) or not isinstance(themes, (str, Iterable)):
+        raise InputError(f'themes must be a string like "a, b" or a list of names, not {type(themes).__name__}')
     raw = themes.split(",") if isinstance(themes, str) else list(themes)
+    if not all(isinstance(n, str) for n in raw):
+        raise InputError("themes must be a list of strings")
     names: list[str] = []
-    for name in (" ".join(str(n).split()) for n in raw):
+    for name in (" ".join(n.split()) for n in raw):
         if not name:
             raise InputError("--themes has an empty name; separate theme names with commas")
         if len(name) > 80:
@@ -128,6 +149,8 @@ def analyze(
     """
     guided = parse_guided(themes)
     _check_tone(tone)
+    _check_seed(seed)
+    _check_model(model)
     clock = Stopwatch()
     thread = load_thread(
         spec,
@@ -181,9 +204,53 @@ def analyze(
 
 
 def _check_tone(tone: str) -> str:
-    if tone not in TONE_METHODS:
+    if not isinstance(tone, str) or tone not in TONE_METHODS:
         raise InputError(f"--tone must be one of {', '.join(TONE_METHODS)}, not {tone!r}")
     return tone
+
+
+# Arguments are checked before any work, with messages that name the option,
+# so a notebook user gets a ThreadscopeError and never a TypeError from deep inside.
+
+
+def _check_spec(spec: object) -> None:
+    if not isinstance(spec, str):
+        raise InputError(f"a thread spec must be a string (an HN id, a URL, a file) or a Thread, not {spec!r:.40}")
+
+
+def _check_seed(seed: object) -> None:
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise InputError(f"--seed must be a whole number from 0 to {2**32 - 1}, not {seed!r:.40}")
+
+
+def _check_model(model: object) -> None:
+    if model is not None and not (isinstance(model, str) and model.strip()):
+        raise InputError(f"--model must be a model name or path, not {model!r:.40}")
+
+
+def _check_count(option: str, value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InputError(f"{option} must be a whole number of at least 1, not {value!r:.40}")
+
+
+def _check_flags(**flags: object) -> None:
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise InputError(f"{name} must be True or False, not {value!r:.40}")
+
+
+def check_data_dir(data_dir: object) -> Path | None:
+    """``data_dir`` as a Path when it is a writable folder (or can be made one); ``None`` stays ``None``.
+
+    Raises:
+        InputError: a value that is not a path, or a place the cache cannot be written.
+
+    """
+    if data_dir is None:
+        return None
+    if not isinstance(data_dir, (str, Path)) or not str(data_dir).strip():
+        raise InputError(f"--data-dir must be a folder path, not {data_dir!r:.40}")
+    return check_writable(Path(data_dir).expanduser(), "--data-dir")
 
 
 def _path(value: Path | str | None) -> Path | None:
@@ -237,13 +304,21 @@ def compare(
     """
     from threadscope.analysis import compare as comparing
 
+    if isinstance(specs, (str, bytes)) or not isinstance(specs, Sequence):
+        raise InputError("compare takes a list of two or more thread specs")
     specs = list(specs)
+    for spec in specs:
+        if not isinstance(spec, Thread):
+            _check_spec(spec)
     if len(specs) < 2:
         raise InputError("compare needs at least two threads; give two or more thread specs")
     _check_distinct_specs(specs)
     guided = parse_guided(themes)
     _check_tone(tone)
+    _check_seed(seed)
+    _check_model(model)
     min_scored = comparing.MIN_SCORED if min_scored is None else min_scored
+    _check_count("min_scored", min_scored)
     clock = Stopwatch()
 
     threads: list[Thread] = []

@@ -20,6 +20,7 @@ from typer.exceptions import TyperException
 
 from threadscope import __version__
 from threadscope.errors import InputError, ThreadscopeError
+from threadscope.text import printable
 
 app = typer.Typer(
     name="threadscope",
@@ -61,6 +62,7 @@ Tone = Annotated[
         "vader: VADER's compound score, for comparability with older work.",
     ),
 ]
+Seed = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of every random step (0 to 2**32-1).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr; no progress.")]
 
 
@@ -83,7 +85,7 @@ def _root(
 def analyze_thread(
     spec: Spec,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Report folder [default: reports/<source>-<id>].")
+        str | None, typer.Option("--out", "-o", help="Report folder [default: reports/<source>-<id>].")
     ] = None,
     format: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")] = "md,html,json",
     themes: Themes = None,
@@ -92,7 +94,7 @@ def analyze_thread(
     embed_summary: Annotated[
         bool, typer.Option("--embed-summary", help="Also print a short markdown block to quote in a post.")
     ] = False,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 42,
+    seed: Seed = 42,
     data_dir: DataDir = None,
     offline: Offline = False,
     refresh: Refresh = False,
@@ -107,6 +109,8 @@ def analyze_thread(
 
     formats = api.check_formats(format.split(","))
     guided = api.parse_guided(themes)
+    folder = api.check_out_dir(out)
+    data_dir = _writable_data_dir(data_dir)
     with _progress(quiet) as progress:
         result = api.analyze(
             spec,
@@ -123,7 +127,7 @@ def analyze_thread(
             x_full_archive=x_full_archive,
             max_posts=max_posts,
         )
-    folder = out or result.default_dir()
+    folder = folder or result.default_dir()
     written = result.write(folder, formats)
     s = result.results
     themes_found = len(s["themes"] or [])
@@ -154,6 +158,7 @@ def fetch(
     """Fetch a thread into the cache and print a one-line summary."""
     from threadscope import api
 
+    data_dir = _writable_data_dir(data_dir)
     thread = api.load_thread(
         spec,
         data_dir=data_dir,
@@ -168,7 +173,7 @@ def fetch(
     authors = {p.author for p in comments if p.author}
     depth = max((p.depth for p in comments), default=0)
     typer.echo(
-        f"{thread.source}:{thread.id}  {thread.title or '(untitled)'} | {len(comments)} comments, "
+        f"{thread.source}:{thread.id}  {printable(thread.title or '(untitled)')} | {len(comments)} comments, "
         f"{len(authors)} authors, max depth {depth}"
     )
 
@@ -219,7 +224,9 @@ def search(
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for hit in hits:
         day = hit.created_at.strftime("%Y-%m-%d") if hit.created_at else "?"
-        table.add_row(hit.id, day, str(hit.points), str(hit.comments), Text(hit.title))  # titles are not markup
+        table.add_row(
+            hit.id, day, str(hit.points), str(hit.comments), Text(printable(hit.title))
+        )  # titles are not markup
     Console(width=None if sys.stdout.isatty() else 160, highlight=False).print(table)
 
 
@@ -227,13 +234,13 @@ def search(
 def compare(
     specs: Annotated[list[str], typer.Argument(help="Two or more thread specs.")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Report folder [default: reports/compare-<ids>].")
+        str | None, typer.Option("--out", "-o", help="Report folder [default: reports/compare-<ids>].")
     ] = None,
     format: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")] = "md,html,json",
     themes: Themes = None,
     model: Model = None,
     tone: Tone = "model",
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 42,
+    seed: Seed = 42,
     data_dir: DataDir = None,
     offline: Offline = False,
     refresh: Refresh = False,
@@ -246,6 +253,9 @@ def compare(
     from threadscope import api
 
     formats = api.check_formats(format.split(","))
+    api.parse_guided(themes)
+    folder = api.check_out_dir(out)
+    data_dir = _writable_data_dir(data_dir)
     with _progress(quiet) as progress:
         result = api.compare(
             specs,
@@ -261,7 +271,7 @@ def compare(
             x_full_archive=x_full_archive,
             max_posts=max_posts,
         )
-    folder = out or result.default_dir()
+    folder = folder or result.default_dir()
     written = result.write(folder, formats)
     _err(f"compared {len(specs)} threads; wrote {_listing(written)} to {folder}", quiet)
     typer.echo(str(folder))
@@ -296,6 +306,16 @@ class _progress:
             self.bar.stop()
 
 
+def _writable_data_dir(data_dir: Path | None) -> Path:
+    """The cache folder, checked writable before anything is fetched or computed."""
+    from threadscope import api
+    from threadscope.cache import default_data_dir
+
+    checked = api.check_data_dir(data_dir or default_data_dir())
+    assert checked is not None
+    return checked
+
+
 def _listing(paths: list[Path]) -> str:
     """``report.md, results.json and 12 figures``: the files written, figures counted."""
     figures = [p for p in paths if p.parent.name == "figures"]
@@ -307,12 +327,19 @@ def _listing(paths: list[Path]) -> str:
 
 def _err(message: str, quiet: bool) -> None:
     if not quiet:
-        typer.echo(message, err=True)
+        typer.echo(printable(message), err=True)
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"threadscope: error: {message}", err=True)
+    typer.echo(f"threadscope: error: {printable(message)}", err=True)
     raise SystemExit(code)
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log lines as plain text: a title or path in a message cannot send the terminal commands."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -321,18 +348,20 @@ def main(argv: list[str] | None = None) -> None:
     # Progress notes (retries, model loading, X's cost estimate) go to stderr unless --quiet.
     quiet = "--quiet" in args or "-q" in args
     level = logging.DEBUG if os.environ.get("THREADSCOPE_DEBUG") else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=logging.WARNING, format="threadscope: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_PrintableFormatter("threadscope: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     logging.getLogger("threadscope").setLevel(level)
     try:
-        for arg in args:
-            if arg[:1] == "-" and arg[1:].isdigit():
-                # Click would call it an unknown option; it is a bad id.
-                raise InputError(f"{arg!r} is not a valid HN item id: ids are positive whole numbers like 24330326")
         code = app(args=args, prog_name="threadscope", standalone_mode=False)
     except TyperException as exc:  # click's usage errors, as vendored by typer
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()  # type: ignore[attr-defined]
             raise SystemExit(2) from None
+        name = getattr(exc, "option_name", None)
+        if isinstance(name, str) and name[:1] == "-" and name[1:].isdigit():
+            # Click read a negative number where a spec goes as an unknown option; it is a bad id.
+            _fail(f"{name!r} is not a valid HN item id: ids are positive whole numbers like 24330326", 2)
         ctx = getattr(exc, "ctx", None)
         command = ctx.command_path if ctx else "threadscope"
         _fail(f"{exc.format_message()} (see '{command} --help')", exc.exit_code)

@@ -9,6 +9,7 @@ one root first, every other post's parent present in the thread, no cycles,
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,11 @@ from threadscope.errors import InputError
 ORPHANED = "orphaned"  # its parent was missing; re-attached to the root
 QUOTE = "quote"  # an X quote tweet, kept at depth 1
 MISSING = "missing"  # a placeholder for a root the source did not return
+
+#: The most posts one thread may hold (the largest HN threads have about 10,000).
+MAX_POSTS = 500_000
+#: What a thread or post id may look like: it names cache entries and report folders.
+SAFE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.~-]{0,99}$")
 
 
 @dataclass(slots=True)
@@ -88,16 +94,33 @@ class Thread:
         """Validate a root and its replies into a thread.
 
         A reply whose parent is absent, or that sits in a cycle, is attached to
-        the root and flagged ``orphaned``; a repeated id keeps its first post.
-        Siblings keep the order they were given in.
+        the root and flagged ``orphaned``; a repeated id keeps its first post,
+        and a note says how many were dropped. Siblings keep the order they
+        were given in.
+
+        Raises:
+            InputError: an id that could name a path (``../x``), or more than ``MAX_POSTS`` posts.
+
         """
         root.parent_id = None
         by_id: dict[str, Post] = {root.id: root}
+        repeated = 0
         for post in replies:
             if post.id not in by_id:
                 by_id[post.id] = post
+            else:
+                repeated += 1
+            if len(by_id) > MAX_POSTS:
+                raise InputError(f"thread {source}:{id} has more than {MAX_POSTS:,} posts, the most threadscope reads")
         if len(by_id) == 1 and root.id == "":
             raise InputError("a thread needs a root post with an id")
+        for value in (id, *by_id):
+            if not isinstance(value, str) or not SAFE_ID.match(value):
+                raise InputError(
+                    f"{source} thread has an invalid id {str(value)[:40]!r}: ids are letters, digits, '_', '.', '-'"
+                )
+        for post in by_id.values():
+            _check_fields(post, f"{source} thread {id}")
 
         children: dict[str, list[Post]] = {pid: [] for pid in by_id}
         orphans: list[Post] = []
@@ -128,6 +151,11 @@ class Thread:
 
         ordered = _walk(root, children)
         notes = list(notes)
+        if repeated:
+            notes.append(
+                f"{repeated} post{'' if repeated == 1 else 's'} repeating an earlier post's id "
+                f"{'was' if repeated == 1 else 'were'} dropped; the first post with each id is kept"
+            )
         if orphans:
             notes.append(
                 f"{len(orphans)} repl{'y' if len(orphans) == 1 else 'ies'} whose parent was missing "
@@ -210,6 +238,18 @@ class Thread:
             structured=self.structured,
             notes=[f"subtree of comment {post_id} in {self.source}:{self.id}"],
         )
+
+
+def _check_fields(post: Post, where: str) -> None:
+    """The last line of defence after each source's own checks: every field of the type analyses expect."""
+    strings = (post.text, post.own_text, post.text_html)
+    if (
+        not all(isinstance(s, str) for s in strings)
+        or not isinstance(post.author, (str, type(None)))
+        or not isinstance(post.score, (int, type(None)))
+        or not isinstance(post.created_at, (datetime, type(None)))
+    ):
+        raise InputError(f"{where}: post {post.id} has a field of the wrong type (author, text, time or score)")
 
 
 def _walk(top: Post, children: dict[str, list[Post]]) -> list[Post]:

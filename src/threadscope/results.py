@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,60 @@ def check_formats(formats: Iterable[str]) -> set[str]:
     if unknown or not chosen:
         raise InputError(f"unknown format {', '.join(sorted(unknown)) or '(none)'}; choose from md, html, json")
     return chosen
+
+
+#: Where reports go when no folder is given; folders under it are named by validated ids only.
+REPORTS_ROOT = Path("reports")
+
+
+def report_dir(name: str, root: Path = REPORTS_ROOT) -> Path:
+    """``root/<name>``, with ``name`` made one safe folder name; never a path outside ``root``.
+
+    Thread ids are validated when a thread is built; this is the second lock
+    on the same door, since a report folder may overwrite what is in it.
+    """
+    safe = re.sub(r"[^A-Za-z0-9_.~-]+", "-", name).strip("-.")[:120] or "thread"
+    folder = root / safe
+    if not folder.resolve().is_relative_to(root.resolve()):  # pragma: no cover - unreachable after the line above
+        raise InputError(f"refusing to write reports outside {root}: {name!r}")
+    return folder
+
+
+def check_out_dir(out: Path | str | None) -> Path | None:
+    """``out`` as a folder threadscope can create or write into, checked before any work.
+
+    Raises:
+        InputError: an empty path, a file, a path under a file, or a place that cannot be written.
+
+    """
+    if out is None:
+        return None
+    if not isinstance(out, (str, Path)):
+        raise InputError(f"out must be a folder path, not {type(out).__name__}")
+    if isinstance(out, str) and not out.strip():
+        raise InputError("--out is empty; give a folder for the report (it must not be the empty path)")
+    folder = Path(out).expanduser()
+    return check_writable(folder, "--out")
+
+
+def check_writable(folder: Path, option: str) -> Path:
+    """``folder`` when it is, or can be made, a writable folder; else an ``InputError`` naming ``option``."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{option} {folder} is a file, not a folder")
+    existing = folder
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"{option} {folder} cannot be created: {existing} is a file")
+    try:  # a real probe: permission bits say nothing for root or on read-only mounts
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        where = "" if existing == folder else f" ({existing} is not writable)"
+        raise InputError(f"{option} {folder} is not writable{where}") from exc
+    return folder
 
 
 CsvWriter = Callable[[dict[str, Any], Path], Path]
@@ -68,16 +123,42 @@ class _Results:
         from threadscope.report.results import write_results_json
 
         chosen = check_formats(formats)
-        out = Path(out_dir) if out_dir is not None else self.default_dir()
-        out.mkdir(parents=True, exist_ok=True)
-        write_csv, write_reports = self._writers()
-        written: list[Path] = []
-        if "json" in chosen:
-            written.append(write_results_json(self.results, out / "results.json"))
-            written.append(write_csv(self.results, out / "comments.csv"))
-        if chosen & {"md", "html"}:
-            written.extend(write_reports(self.results, out, chosen & {"md", "html"}))
+        out = check_out_dir(out_dir) or self.default_dir()
+        created = _missing_parents(out)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            write_csv, write_reports = self._writers()
+            written: list[Path] = []
+            if "json" in chosen:
+                written.append(write_results_json(self.results, out / "results.json"))
+                written.append(write_csv(self.results, out / "comments.csv"))
+            if chosen & {"md", "html"}:
+                written.extend(write_reports(self.results, out, chosen & {"md", "html"}))
+        except OSError as exc:
+            _remove_empty(created)
+            raise InputError(f"could not write the report to {out}: {exc.strerror or exc}") from None
+        except BaseException:
+            _remove_empty(created)
+            raise
         return written
+
+
+def _missing_parents(folder: Path) -> list[Path]:
+    """The folders ``mkdir(parents=True)`` would create for ``folder``, deepest first."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove folders this write created, deepest first, where they are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -123,7 +204,7 @@ class Analysis(_Results):
 
     def default_dir(self) -> Path:
         """``reports/<source>-<id>``."""
-        return Path("reports") / f"{self.thread.source}-{self.thread.id}"
+        return report_dir(f"{self.thread.source}-{self.thread.id}")
 
     def _writers(self) -> tuple[CsvWriter, ReportWriter]:
         from threadscope import report
@@ -221,7 +302,7 @@ class Comparison(_Results):
 
     def default_dir(self) -> Path:
         """``reports/compare-<source>-<id>-<source>-<id>…``, shortened when long."""
-        return Path("reports") / compare_dir_name(self.keys)
+        return report_dir(compare_dir_name(self.keys))
 
     def _writers(self) -> tuple[CsvWriter, ReportWriter]:
         from threadscope.report import compare as report

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
+#: C0 and C1 controls but tab and newlines (ESC starts terminal commands), and bidi overrides.
+CONTROL_AND_BIDI = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -92,6 +94,11 @@ def _link_text(label: str, href: str) -> str:
     if not label or href.startswith(stem) or href.split("://", 1)[-1].startswith(stem):
         return href
     return f"{label} ({href})"
+
+
+def printable(text: object) -> str:
+    """``text`` as one line a terminal shows literally: controls and bidi overrides dropped, spaces collapsed."""
+    return _SPACE.sub(" ", CONTROL_AND_BIDI.sub("", str(text))).strip()
 
 
 def is_quote(paragraph: str) -> bool:

@@ -132,7 +132,7 @@ def test_several_conversations_need_a_choice(name: str, total: int, first: str) 
 def test_twarc_file_errors_name_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"data": []}\n{not json\n')
-    with pytest.raises(FileFormatError, match="line 2 is not JSON"):
+    with pytest.raises(FileFormatError, match="line 2: truncated or malformed JSON"):
         load_file(bad)
     odd = tmp_path / "odd.jsonl"
     odd.write_text('{"hello": 1}\n')

@@ -291,6 +291,9 @@ CREATE TABLE IF NOT EXISTS embeddings (
 ) WITHOUT ROWID
 """
 _CHUNK = 500  # well under SQLite's limit on bound parameters
+_BATCH = 256  # texts encoded, then stored, at a time
+#: How long to wait for another process's lock on the embedding cache.
+LOCK_TIMEOUT_S = 30
 
 
 def text_sha256(text: str) -> str:
@@ -301,16 +304,18 @@ def text_sha256(text: str) -> str:
 class EmbeddingCache:
     """Vectors by (model id, sha256 of text) in ``<data_dir>/embeddings.sqlite``.
 
-    A file SQLite cannot read is moved aside (``embeddings.sqlite.corrupt-<time>``)
+    A file SQLite reports corrupt is moved aside (``embeddings.sqlite.corrupt-<time>``)
     and a fresh one started; a vector of the wrong length, not finite or not
     unit-length is dropped. Either way the caller recomputes: nothing
-    suspicious is ever returned.
+    suspicious is ever returned. A database another process holds is waited
+    for up to ``lock_timeout`` seconds, then left alone, never moved aside.
     """
 
     FILENAME = "embeddings.sqlite"
 
-    def __init__(self, data_dir: Path | str | None = None) -> None:
+    def __init__(self, data_dir: Path | str | None = None, *, lock_timeout: float = LOCK_TIMEOUT_S) -> None:
         self.path = (Path(data_dir) if data_dir is not None else default_data_dir()) / self.FILENAME
+        self.lock_timeout = lock_timeout
         self._conn: sqlite3.Connection | None = None
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
@@ -327,7 +332,7 @@ class EmbeddingCache:
                     if isinstance(key, str) and isinstance(blob, bytes):
                         rows[key] = blob
         except sqlite3.DatabaseError as exc:
-            self._discard(exc)
+            self._failed(exc, "read")
             return {}
         return _valid_vectors(rows, self.path)
 
@@ -343,9 +348,8 @@ class EmbeddingCache:
                     conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", data)
                 return
             except sqlite3.DatabaseError as exc:
-                self._discard(exc)
-                if attempt == 2:
-                    log.warning("could not store embeddings in %s: %s", self.path, exc)
+                if not self._failed(exc, "store") or attempt == 2:
+                    return
             except OSError as exc:
                 log.warning("could not store embeddings in %s: %s", self.path, exc)
                 return
@@ -359,7 +363,8 @@ class EmbeddingCache:
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path)
+            # Another process may be writing: wait for its lock rather than failing at once.
+            conn = sqlite3.connect(self.path, timeout=self.lock_timeout)
             try:
                 conn.execute(_SCHEMA)  # also the first read: a non-database fails here
                 conn.commit()
@@ -369,6 +374,29 @@ class EmbeddingCache:
             self._conn = conn
         return self._conn
 
+    def _failed(self, exc: sqlite3.DatabaseError, doing: str) -> bool:
+        """Handle a database error; ``True`` when the file was corrupt and moved aside (worth one retry).
+
+        Only SQLite's own verdict of corruption moves the file aside. A lock
+        held past ``lock_timeout``, a full disk or a read-only folder leave
+        the file alone: the run goes on without the cache, and nothing cached is lost.
+        """
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            self._discard(exc)
+            return True
+        self.close()
+        if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            log.warning(
+                "embedding cache %s is locked by another process for over %g s; could not %s vectors this time",
+                self.path,
+                self.lock_timeout,
+                doing,
+            )
+        else:
+            log.warning("could not %s vectors in the embedding cache %s: %s", doing, self.path, exc)
+        return False
+
     def _discard(self, exc: Exception) -> None:
         """Move an unreadable database aside so the next connection starts fresh."""
         self.close()
@@ -377,8 +405,10 @@ class EmbeddingCache:
         try:
             if self.path.exists():
                 os.replace(self.path, aside)
-            for suffix in ("-journal", "-wal", "-shm"):
-                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            for suffix in ("-journal", "-wal", "-shm"):  # kept beside it: a stale journal must not meet a new file
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    os.replace(side, aside.with_name(aside.name + suffix))
         except OSError as err:
             log.warning("could not move %s aside: %s", self.path, err)
 
@@ -439,26 +469,24 @@ def embed_texts(
     if progress is not None:
         progress(total - len(missing), total)
     if missing:
-        computed: dict[str, np.ndarray] = {}
-        step = 256
-        for start in range(0, len(missing), step):
-            batch = missing[start : start + step]
+        dims = {v.shape[0] for v in found.values()}
+        for start in range(0, len(missing), _BATCH):
+            batch = missing[start : start + _BATCH]
             vectors = _checked(embedder.embed([first[k] for k in batch]), len(batch), embedder.name)
-            computed.update(zip(batch, vectors, strict=True))
+            computed = dict(zip(batch, vectors, strict=True))
+            if dims and dims != {vectors.shape[1]}:
+                log.warning("cached embeddings for %s have the wrong dimension; recomputing", embedder.name)
+                again = sorted(found)
+                computed.update(
+                    zip(again, _checked(embedder.embed([first[k] for k in again]), len(again), ""), strict=True)
+                )
+                dims = set()
+            # Stored batch by batch: an interrupted run on a huge thread keeps what it computed.
+            if cache is not None:
+                cache.put_many(embedder.name, computed)
+            found.update(computed)
             if progress is not None:
                 progress(total - len(missing) + start + len(batch), total)
-        dims = {v.shape[0] for v in found.values()}
-        dim = next(iter(computed.values())).shape[0]
-        if dims and dims != {dim}:
-            log.warning("cached embeddings for %s have the wrong dimension; recomputing", embedder.name)
-            again = sorted(found)
-            computed.update(
-                zip(again, _checked(embedder.embed([first[k] for k in again]), len(again), ""), strict=True)
-            )
-            found = {}
-        if cache is not None:
-            cache.put_many(embedder.name, computed)
-        found.update(computed)
     if not keys:
         return np.zeros((0, 0), dtype=np.float32)
     return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)

@@ -11,6 +11,7 @@ reports only through these functions:
 - :func:`html_text` for HTML.
 - :func:`safe_url` before any string becomes a link target: http(s) only.
 - :func:`mpl_text` for matplotlib labels, whose ``$`` would start mathtext.
+- :func:`csv_cell` for ``comments.csv``, which spreadsheets open.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import html
 import re
 import unicodedata
 from urllib.parse import urlsplit, urlunsplit
+
+from threadscope.text import CONTROL_AND_BIDI
 
 # Backslash escapes work for every ASCII punctuation character in CommonMark and
 # kramdown; these are the ones that can start inline syntax anywhere in a line.
@@ -40,9 +43,29 @@ _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
 # Block syntax only counts at the start of a line: headings, lists, setext
 # underlines, definition lists, thematic breaks, and ordered-list markers.
 _LINE_START = re.compile(r"^( ?)(?:([#+=:\-])|(\d{1,9})([.)]))")
-_BIDI_AND_CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
+_BIDI_AND_CONTROL = CONTROL_AND_BIDI
 _SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and
+# Google Sheets (OWASP, "CSV Injection").
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: controls dropped, a would-be formula prefixed with ``'``.
+
+    Numbers pass through (a negative tone score is a number, not a formula);
+    strings follow OWASP's advice for CSV injection. Leading spaces do not
+    hide a formula from every spreadsheet, so they are looked past.
+    """
+    if not isinstance(value, str):
+        return value
+    text = _BIDI_AND_CONTROL.sub("", value)
+    if text[:1] in _FORMULA_START or text.lstrip()[:1] in _FORMULA_START:
+        return "'" + text
+    return text
 
 
 def clean(text: object) -> str:

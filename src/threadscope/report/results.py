@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from threadscope.cache import atomic_write
+from threadscope.report.escape import csv_cell
 
 CSV_COLUMNS = ("id", "parent_id", "author", "depth", "created_at", "sentiment", "theme", "text")
 
@@ -34,11 +35,15 @@ def write_comments_csv(results: dict[str, Any], path: Path) -> Path:
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], path: Path) -> Path:
-    """Write ``rows`` as CSV with ``columns`` (``None`` as an empty cell), atomically."""
+    """Write ``rows`` as CSV with ``columns`` (``None`` as an empty cell), atomically.
+
+    Every text cell goes through ``csv_cell``: a comment that starts with ``=``
+    opens as text in a spreadsheet, not as a live formula.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+        writer.writerow({k: ("" if row.get(k) is None else csv_cell(row.get(k))) for k in columns})
     atomic_write(path, buffer.getvalue().encode("utf-8"))
     return path

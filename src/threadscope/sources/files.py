@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from threadscope.errors import FileFormatError
 from threadscope.model import Post, Thread
+from threadscope.sources import untrusted
 from threadscope.text import plain_to_text
 
 SUFFIXES = (".json", ".html", ".htm", ".txt", ".jsonl", ".js")
@@ -67,6 +67,10 @@ def _read(path: Path) -> str:
     if not path.is_file():
         raise FileFormatError(f"{path}: no such file")
     try:
+        size = path.stat().st_size
+        if size > untrusted.MAX_BYTES:
+            limit = untrusted.MAX_BYTES // 2**20
+            raise FileFormatError(f"{path} is {size / 2**20:,.0f} MiB; threadscope reads files of at most {limit} MiB")
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise FileFormatError(f"{path}: not UTF-8 text") from None
@@ -84,10 +88,7 @@ def _fetched_at(path: Path) -> datetime:
 def _read_items_json(path: Path, text: str) -> Thread:
     from threadscope.sources.hn import parse_item
 
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(f"{path}: malformed JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    data = untrusted.loads(text, str(path))
     return parse_item(data, fetched_at=_fetched_at(path), source_name=str(path))
 
 

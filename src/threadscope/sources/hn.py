@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlparse
 from threadscope.cache import Cache
 from threadscope.errors import FetchError, FileFormatError, NotFoundError, OfflineError, SpecError
 from threadscope.model import Post, Thread, parse_timestamp
+from threadscope.sources import untrusted
 from threadscope.sources.http import HttpClient
 from threadscope.text import html_to_text
 
@@ -58,8 +59,13 @@ def parse_spec(spec: str) -> str | None:
     return None
 
 
+def valid_id(value: str) -> bool:
+    """Whether ``value`` is an HN item id: a positive whole number of at most 12 digits."""
+    return _ID.match(value) is not None
+
+
 def _valid_id(value: str, spec: str) -> str:
-    if not _ID.match(value.strip()):
+    if not valid_id(value.strip()):
         raise SpecError(f"{spec!r} is not a valid HN item id: ids are positive whole numbers like 24330326")
     return value.strip()
 
@@ -190,7 +196,7 @@ class HackerNews:
         key = f"hn/items/{item_id}.json"
         body = None if self.refresh and not self.offline else self.cache.read(key)
         if body is not None:
-            data = _load_cached(body)
+            data = _load_cached(body, item_id)
             if data is not None:
                 mtime = self.cache.path(key).stat().st_mtime
                 return data, datetime.fromtimestamp(mtime, tz=UTC)
@@ -205,6 +211,12 @@ class HackerNews:
         if not isinstance(resp.data, dict) or "id" not in resp.data:
             raise FetchError(
                 f"the HN API answered item {item_id} with something that is not an item; nothing was cached"
+            )
+        if str(resp.data["id"]) != item_id:
+            # Cache only under the id the response carries, and only what was asked for.
+            raise FetchError(
+                f"the HN API answered item {item_id} with item {resp.data['id']}; nothing was cached, "
+                "check THREADSCOPE_HN_API or try again later"
             )
         self.cache.write(key, resp.body)
         return resp.data, datetime.now(UTC)
@@ -265,11 +277,10 @@ def _hit(hit: Mapping[str, Any]) -> SearchHit:
     )
 
 
-def _load_cached(body: bytes) -> dict[str, Any] | None:
-    import json
-
+def _load_cached(body: bytes, item_id: str) -> dict[str, Any] | None:
+    """A cached response, or ``None`` when it is unreadable or holds another item than its key says."""
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = untrusted.loads(body, f"cached HN item {item_id}")
+    except FileFormatError:
         return None
-    return data if isinstance(data, dict) and "id" in data else None
+    return data if isinstance(data, dict) and str(data.get("id")) == item_id else None

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 
 from threadscope.errors import FileFormatError
 from threadscope.model import Post, Thread, parse_timestamp
+from threadscope.sources import hn
 from threadscope.sources.hn import SITE, permalink
 from threadscope.text import html_to_text
 
@@ -67,12 +68,12 @@ class _PageParser(HTMLParser):
         elif row is None:
             return
         elif tag == "td" and "ind" in classes:
-            if a.get("indent", "").isdigit():
+            if _small_number(a.get("indent", "")):
                 row.depth = int(a["indent"])
             else:
                 self._text_into = "indent"
         elif tag == "img" and self._text_into == "indent":
-            if a.get("width", "").isdigit():
+            if _small_number(a.get("width", "")):
                 row.depth = int(a["width"]) // INDENT_PX
             self._text_into = None
         elif tag == "a" and "hnuser" in classes and row.author is None:
@@ -122,7 +123,7 @@ class _PageParser(HTMLParser):
             row.title = (row.title or "") + data
         elif self._text_into == "score":
             digits = data.split()[0] if data.split() else ""
-            row.score = int(digits) if digits.isdigit() else None
+            row.score = int(digits) if _small_number(digits) else None
             self._text_into = None
 
 
@@ -139,6 +140,15 @@ def parse_page(html: str, *, source_name: str = "the page") -> Thread:
     rows = parser.rows
     if not rows:
         raise FileFormatError(f"{source_name} is not a saved Hacker News item page (no item rows found)")
+    stories = sum(row.is_story for row in rows)
+    if stories > 1:
+        raise FileFormatError(
+            f"{source_name} lists {stories} stories (a front or listing page), not one discussion; "
+            "save the page of one story (news.ycombinator.com/item?id=…)"
+        )
+    for row in rows:
+        if not hn.valid_id(row.id):
+            raise FileFormatError(f"{source_name} has an item row with an invalid id {row.id[:40]!r}")
     story = rows[0]
     comments = rows[1:] if story.is_story else rows
     if story.is_story:
@@ -171,6 +181,10 @@ def parse_page(html: str, *, source_name: str = "the page") -> Thread:
         url=url,
         permalink=permalink(story.id),
     )
+
+
+def _small_number(text: str) -> bool:
+    return text.isdigit() and len(text) <= 9
 
 
 def _post(row: _Row, parent_id: str | None) -> Post:

@@ -10,7 +10,6 @@ clear error instead of hanging. Every response's status is checked.
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -18,14 +17,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3
 
 from threadscope import __version__
 from threadscope.errors import FetchError, NotFoundError, RateLimitError
+from threadscope.sources import untrusted
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"threadscope/{__version__} (+https://pypi.org/project/threadscope/)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: The most one fetch may take, retries included: a stalled or dripping server is given up on.
+FETCH_DEADLINE_S = 60.0
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ class HttpClient:
         backoff: first wait between tries, doubled after each.
         max_wait: the most time spent waiting between tries, all told.
         session: a session to use instead of a new one.
+        deadline: the most seconds one ``get_json`` may take, retries and waits included.
         sleep: how to wait; tests may pass a recorder.
 
     """
@@ -59,6 +64,7 @@ class HttpClient:
         retries: int = 4,
         backoff: float = 0.5,
         max_wait: float = 60.0,
+        deadline: float = FETCH_DEADLINE_S,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -66,6 +72,7 @@ class HttpClient:
         self.retries = retries
         self.backoff = backoff
         self.max_wait = max_wait
+        self.deadline = deadline
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
@@ -89,13 +96,18 @@ class HttpClient:
         """
         waited = 0.0
         problem = ""
+        deadline = time.monotonic() + self.deadline
         for attempt in range(self.retries + 1):
             delay = self.backoff * 2**attempt
+            left = deadline - time.monotonic()
+            timeout = (min(self.timeout[0], left), min(self.timeout[1], left))
             try:
-                resp = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
-                body = resp.content  # reads the whole body; raises if it is cut short
+                with self.session.get(url, params=params, headers=headers, timeout=timeout, stream=True) as resp:
+                    body = _read_body(resp, deadline, what)
+            except _Unfinished as exc:
+                problem = str(exc)
             except requests.Timeout:
-                problem = f"{what} did not answer within {self.timeout[1]:g} s"
+                problem = f"{what} did not answer within {timeout[1]:g} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 problem = _describe_connection_error(exc, what)
             except requests.RequestException as exc:
@@ -121,6 +133,11 @@ class HttpClient:
                             f"{self.max_wait:.0f} s threadscope waits; try again later"
                         )
                     delay = hinted
+            if time.monotonic() + delay >= deadline:
+                raise FetchError(
+                    f"{problem}; gave up after {self.deadline:g} s, the most one fetch may take; "
+                    "check your connection, or use --offline with a cached thread"
+                )
             if attempt == self.retries or waited + delay > self.max_wait:
                 break
             log.info("%s; retrying in %.1f s (try %d of %d)", problem, delay, attempt + 2, self.retries + 1)
@@ -131,12 +148,47 @@ class HttpClient:
         )
 
 
-def _parse_json(body: bytes, what: str) -> Any:
+class _Unfinished(Exception):
+    """A body that could not be read whole: cut short, too slow, too large or undecodable."""
+
+
+def _read_body(resp: requests.Response, deadline: float, what: str) -> bytes:
+    """The whole body, decompressed, read as it arrives; never past ``deadline`` nor ``MAX_BYTES``.
+
+    Read by hand from urllib3 because requests' ``content`` blocks until the
+    body ends (a server dripping a byte every few seconds never trips the
+    read timeout) and has no cap on what a small gzip body inflates to.
+    """
+    chunks: list[bytes] = []
+    size = 0
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        kind = "truncated or malformed JSON" if body.strip()[:1] in (b"{", b"[") else "something that is not JSON"
-        raise FetchError(f"{what} answered with {kind}; nothing was cached, try again later") from None
+        while chunk := resp.raw.read1(_CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > untrusted.MAX_BYTES:
+                raise FetchError(
+                    f"{what} sent more than {untrusted.MAX_BYTES // 2**20} MiB (after decompression), "
+                    "more than threadscope reads; nothing was cached"
+                )
+            if time.monotonic() > deadline:
+                raise _Unfinished(f"{what} was still sending after {size:,} bytes")
+            chunks.append(chunk)
+    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+        raise _Unfinished(f"{what} stopped sending in the middle of its answer") from None
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead, ConnectionError):
+        raise _Unfinished(f"{what} sent a truncated response") from None
+    except urllib3.exceptions.DecodeError:
+        raise _Unfinished(f"{what} sent a compressed body that does not decompress") from None
+    return b"".join(chunks)
+
+
+def _parse_json(body: bytes, what: str) -> Any:
+    """The body's JSON, checked like any untrusted input (see ``untrusted``)."""
+    if body.strip()[:1] not in (b"{", b"["):
+        raise FetchError(f"{what} answered with something that is not JSON; nothing was cached, try again later")
+    try:
+        return untrusted.loads(body, f"{what}'s answer", error=FetchError)
+    except FetchError as exc:
+        raise FetchError(f"{exc}; nothing was cached, try again later") from None
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

@@ -18,7 +18,6 @@ in an error message or a report.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import os
 import re
@@ -29,8 +28,17 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from threadscope.cache import Cache
-from threadscope.errors import FetchError, InputError, NotFoundError, OfflineError, RateLimitError, SpecError
+from threadscope.errors import (
+    FetchError,
+    FileFormatError,
+    InputError,
+    NotFoundError,
+    OfflineError,
+    RateLimitError,
+    SpecError,
+)
 from threadscope.model import MISSING, QUOTE, Post, Thread, isoformat, parse_timestamp
+from threadscope.sources import untrusted
 from threadscope.sources.http import HttpClient, Response
 from threadscope.text import plain_to_text
 
@@ -590,8 +598,8 @@ class XApi:
                 "from the X developer console"
             )
         try:
-            detail = self._errors_detail(json.loads(body))
-        except ValueError:
+            detail = self._errors_detail(untrusted.loads(body, "X's refusal"))
+        except FileFormatError:
             detail = ""
         return InputError(
             f"X refused the request (403){': ' + detail if detail else ''}; your X API plan may not "
@@ -617,8 +625,8 @@ class XApi:
         if body is None:
             return None
         try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = untrusted.loads(body, f"cached {key}")
+        except FileFormatError:
             return None
         return data if isinstance(data, dict) else None
 

@@ -9,7 +9,6 @@ owner's self-reply chains.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from typing import Any
 
 from threadscope.errors import FileFormatError, InputError
 from threadscope.model import Post, Thread, parse_timestamp
+from threadscope.sources import untrusted
 from threadscope.sources.x import Tweets, build_conversation, is_retweet, thread_title, tweet_post
 
 #: How many conversations an error message lists before "and N more".
@@ -62,10 +62,7 @@ def _load_twarc(path: Path, text: str) -> tuple[Tweets, list[datetime]]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FileFormatError(f"{path}: line {number} is not JSON ({exc.msg}); is this twarc2 output?") from None
+        item = untrusted.loads(line, f"{path}: line {number}")
         if isinstance(item, Mapping) and ("data" in item or "meta" in item):
             tweets.add_response(item)
         elif isinstance(item, Mapping) and "id" in item and "text" in item:
@@ -174,10 +171,7 @@ def _load_archive(path: Path, text: str) -> dict[str, dict[str, Any]]:
     match = _ARCHIVE_PREFIX.match(text)
     if not match:
         raise FileFormatError(f"{path}: not an X archive tweets.js (it should start with window.YTD.tweets.part0 =)")
-    try:
-        entries = json.loads(text[match.end() :].strip().rstrip(";"))
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(f"{path}: malformed archive JSON (line {exc.lineno}: {exc.msg})") from None
+    entries = untrusted.loads(text[match.end() :].strip().rstrip(";"), str(path))
     if not isinstance(entries, list):
         raise FileFormatError(f"{path}: the archive should hold a list of tweets")
     tweets: dict[str, dict[str, Any]] = {}
