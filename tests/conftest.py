@@ -46,6 +46,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before the body is sent
     truncate: bool = False  # announce the full length, send half, close
+    drip: float = 0.0  # seconds between single bytes of the body: a server that never quite stops
 
 
 @dataclass
@@ -101,8 +102,14 @@ def local_server() -> Iterator[LocalServer]:
             self.end_headers()
             body = reply.body[: len(reply.body) // 2] if reply.truncate else reply.body
             try:
-                self.wfile.write(body)
-                self.wfile.flush()
+                if reply.drip:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        threading.Event().wait(reply.drip)
+                else:
+                    self.wfile.write(body)
+                    self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pass
             if reply.truncate:

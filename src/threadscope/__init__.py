@@ -4,27 +4,53 @@
     >>> result = threadscope.analyze("24330326")     # doctest: +SKIP
     >>> result.themes[0]["label"]                     # doctest: +SKIP
 
-Heavy libraries (torch, sentence-transformers, BERTopic) load only when an
-analysis needs them, so importing this package is instant.
+Importing this package is instant: the public names below load on first use
+(PEP 562), and heavy libraries (torch, sentence-transformers, scikit-learn)
+only when an analysis needs them. The command line relies on this to answer
+Ctrl-C cleanly from its first moment.
 """
 
-from __future__ import annotations
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-from threadscope.api import analyze, compare, load_thread  # noqa: E402
-from threadscope.errors import (  # noqa: E402
-    FetchError,
-    FileFormatError,
-    InputError,
-    ModelError,
-    NotFoundError,
-    OfflineError,
-    RateLimitError,
-    SpecError,
-    ThreadscopeError,
-)
-from threadscope.model import Post, Thread  # noqa: E402
+# Not ``typing.TYPE_CHECKING``: importing typing would make the package slower
+# to import, and the command line's first moments longer (mypy honours the name).
+TYPE_CHECKING = False
+
+if TYPE_CHECKING:
+    from threadscope.api import analyze, compare, load_thread
+    from threadscope.errors import (
+        FetchError,
+        FileFormatError,
+        InputError,
+        ModelError,
+        NotFoundError,
+        OfflineError,
+        RateLimitError,
+        SpecError,
+        ThreadscopeError,
+    )
+    from threadscope.model import Post, Thread
+
+_HOME = {
+    **dict.fromkeys(("analyze", "compare", "load_thread"), "threadscope.api"),
+    **dict.fromkeys(
+        (
+            "FetchError",
+            "FileFormatError",
+            "InputError",
+            "ModelError",
+            "NotFoundError",
+            "OfflineError",
+            "RateLimitError",
+            "SpecError",
+            "ThreadscopeError",
+        ),
+        "threadscope.errors",
+    ),
+    **dict.fromkeys(("Post", "Thread"), "threadscope.model"),
+}
 
 __all__ = [
     "FetchError",
@@ -43,3 +69,15 @@ __all__ = [
     "compare",
     "load_thread",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOME:
+        raise AttributeError(f"module 'threadscope' has no attribute {name!r}")
+    value = getattr(import_module(_HOME[name]), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

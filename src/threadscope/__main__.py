@@ -1,5 +1,21 @@
-"""``python -m threadscope`` runs the command line."""
+"""``python -m threadscope`` and the ``threadscope`` command start here.
 
-from threadscope.cli import main
+Nothing is imported before the ``try``, so Ctrl-C while the command line is
+still loading gives the same one line and exit code 130 as later on.
+"""
 
-main()
+
+def main() -> None:
+    """Load the command line and run it."""
+    try:
+        from threadscope.cli import main as run
+    except KeyboardInterrupt:
+        import sys
+
+        sys.stderr.write("threadscope: error: interrupted\n")
+        raise SystemExit(130) from None
+    run()
+
+
+if __name__ == "__main__":
+    main()

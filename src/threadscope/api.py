@@ -9,6 +9,7 @@ The CLI is a thin layer over these functions; a notebook calls them directly::
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,10 @@ __all__ = [
     "load_thread",
     "parse_guided",
 ]
+
+# Library practice: threadscope's warnings reach the caller's logging setup, if any,
+# and never Python's last-resort handler, which would print them to stderr.
+logging.getLogger("threadscope").addHandler(logging.NullHandler())
 
 SCHEMA = "threadscope.analysis/1"
 #: What ``tone=`` takes: the trained tone model, or VADER's compound score.

@@ -375,5 +375,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("THREADSCOPE_DEBUG"):
             raise
         _fail(f"internal error ({type(exc).__name__}: {exc}); rerun with THREADSCOPE_DEBUG=1 and report it", 1)
+    if code == 130:  # typer's answer to Ctrl-C inside a command
+        _fail("interrupted", 130)
     if isinstance(code, int) and code:
         raise SystemExit(code)

@@ -27,8 +27,10 @@ import os
 import re
 import sqlite3
 import time
+import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -216,34 +218,47 @@ class SentenceTransformerEmbedder:
             raise ModelError(
                 f"sentence-transformers cannot be imported ({exc}); reinstall threadscope's dependencies"
             ) from None
-        bars = _quiet_transformers()
         try:
-            self._model = SentenceTransformer(target, device="cpu", local_files_only=True, trust_remote_code=False)
+            with _quiet_loading():
+                self._model = SentenceTransformer(target, device="cpu", local_files_only=True, trust_remote_code=False)
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not usable offline"
             raise ModelError(
                 f"embedding model {self.model!r} is not available offline: pass a local model folder "
                 "or the name of a sentence-transformers model already in the Hugging Face cache "
                 f"(threadscope never downloads models) [{type(exc).__name__}]"
             ) from None
-        finally:
-            if bars:
-                from transformers.utils import logging as hf_logging
-
-                hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
         self._model.eval()
         log.info("loaded embedding model %s in %.1f s", self.name, time.perf_counter() - started)
         return self._model
 
 
-def _quiet_transformers() -> bool:
-    """Turn off transformers' "Loading weights" bar (library code never prints); say whether it was on."""
-    try:
-        from transformers.utils import logging as hf_logging
-    except ImportError:
-        return False
-    was_on = bool(hf_logging.is_progress_bar_enabled())
+@contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """Load a model without writing to stderr; every setting touched is put back afterwards.
+
+    transformers prints a "Loading weights" bar and warnings through its own
+    stderr handler, and sentence-transformers' warnings would reach Python's
+    last-resort handler: library code must not print. Its warnings still
+    reach any handler the caller configured.
+    """
+    from transformers.utils import logging as hf_logging
+
+    bars = bool(hf_logging.is_progress_bar_enabled())
+    verbosity = hf_logging.get_verbosity()
+    st_logger = logging.getLogger("sentence_transformers")
+    muffle = logging.NullHandler()
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    return was_on
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    st_logger.addHandler(muffle)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        st_logger.removeHandler(muffle)
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
 
 
 # --------------------------------------------------------------------------

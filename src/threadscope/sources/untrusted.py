@@ -146,7 +146,8 @@ def _field(value: Any, kind: str, here: str, where: str, error: type[Threadscope
         TEXT_OR_MAP: isinstance(value, (str, dict)),
     }[kind]
     if not ok:
-        shown = _kind_of(value) if kind != ID or not isinstance(value, (str, int)) else f"{str(value)[:24]!r}"
+        literal = kind == ID and isinstance(value, (str, int)) and not isinstance(value, bool)
+        shown = f"{str(value)[:24]!r}" if literal else _kind_of(value)
         raise error(f"{where}: {here} should be {kind}, not {shown}")
     return _text(value, here, where, error) if isinstance(value, str) else value
 
