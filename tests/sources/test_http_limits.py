@@ -1,4 +1,7 @@
-"""Hostile servers on 127.0.0.1: dripping, silent, a gzip bomb, the wrong item. Each fetch ends in bounded time and memory."""
+"""Hostile servers on 127.0.0.1: dripping, silent, a gzip bomb, the wrong item.
+
+Each fetch ends in bounded time and memory, and caches nothing it should not.
+"""
 
 from __future__ import annotations
 

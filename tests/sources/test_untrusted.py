@@ -89,9 +89,7 @@ def test_a_field_longer_than_the_limit_names_it(tmp_path: Path) -> None:
         files.load_file(path)
 
 
-def test_a_file_over_the_size_limit_is_refused_before_reading(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(untrusted, "MAX_BYTES", 2**20)
     path = save(tmp_path, "pasted.txt", "a comment\n\n" * 200_000)
     with pytest.raises(FileFormatError, match=r"pasted.txt is 2 MiB; threadscope reads files of at most 1 MiB"):
