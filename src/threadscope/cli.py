@@ -224,9 +224,8 @@ def search(
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for hit in hits:
         day = hit.created_at.strftime("%Y-%m-%d") if hit.created_at else "?"
-        table.add_row(
-            hit.id, day, str(hit.points), str(hit.comments), Text(printable(hit.title))
-        )  # titles are not markup
+        title = Text(printable(hit.title))  # neither markup nor terminal controls
+        table.add_row(hit.id, day, str(hit.points), str(hit.comments), title)
     Console(width=None if sys.stdout.isatty() else 160, highlight=False).print(table)
 
 
@@ -308,12 +307,10 @@ class _progress:
 
 def _writable_data_dir(data_dir: Path | None) -> Path:
     """The cache folder, checked writable before anything is fetched or computed."""
-    from threadscope import api
     from threadscope.cache import default_data_dir
+    from threadscope.results import check_writable
 
-    checked = api.check_data_dir(data_dir or default_data_dir())
-    assert checked is not None
-    return checked
+    return check_writable((data_dir or default_data_dir()).expanduser(), "--data-dir")
 
 
 def _listing(paths: list[Path]) -> str:
