@@ -332,10 +332,13 @@ class EmbeddingCache:
         self.path = (Path(data_dir) if data_dir is not None else default_data_dir()) / self.FILENAME
         self.lock_timeout = lock_timeout
         self._conn: sqlite3.Connection | None = None
+        self._skipped = False  # set after a lock outlasted lock_timeout: not waited for again this run
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors among ``keys`` (text sha256s); absent or bad ones are left out."""
         rows: dict[str, bytes] = {}
+        if self._skipped:
+            return {}
         try:
             conn = self._connect()
             unique = sorted(set(keys))
@@ -353,7 +356,7 @@ class EmbeddingCache:
 
     def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         """Store vectors by text sha256, in one transaction."""
-        if not vectors:
+        if not vectors or self._skipped:
             return
         data = [(model, key, np.ascontiguousarray(vec, dtype="<f4").tobytes()) for key, vec in sorted(vectors.items())]
         for attempt in (1, 2):
@@ -402,8 +405,10 @@ class EmbeddingCache:
             return True
         self.close()
         if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            self._skipped = True
             log.warning(
-                "embedding cache %s is locked by another process for over %g s; could not %s vectors this time",
+                "embedding cache %s is locked by another process for over %g s; could not %s vectors, "
+                "and this run goes on without it",
                 self.path,
                 self.lock_timeout,
                 doing,
