@@ -2,11 +2,14 @@
 
 | suffix   | what it is                                          |
 |----------|-----------------------------------------------------|
-| `.json`  | a saved HN Algolia ``items`` response               |
-| `.html`  | a saved HN item page                                |
-| `.txt`   | a pasted discussion: blank-line-separated posts     |
-| `.jsonl` | twarc2 output (X API v2 response pages)             |
-| `.js`    | an X account archive (``tweets.js``)                |
+| `.json`  | a saved HN Algolia ``items`` response (an object), or   |
+|          | official HN (Firebase) API items (an array)             |
+| `.html`  | a saved HN item page                                    |
+| `.txt`   | a pasted discussion: blank-line-separated posts         |
+| `.jsonl` | twarc2 output (X API v2 response pages), Twitter API    |
+|          | v1.1 tweets (twarc1, PHEME), or HN Firebase items: told |
+|          | apart by the first line                                 |
+| `.js`    | an X account archive (``tweets.js``)                    |
 """
 
 from __future__ import annotations
@@ -51,11 +54,12 @@ def load_file(path: Path, *, conversation: str | None = None) -> Thread:
         ".htm": _read_page,
         ".txt": _read_text,
     }
-    if suffix in {".jsonl", ".js"}:
+    if suffix == ".jsonl":
+        return _read_json_lines(path, _read(path), conversation)
+    if suffix == ".js":
         from threadscope.sources import x_files
 
-        reader = x_files.read_twarc if suffix == ".jsonl" else x_files.read_archive
-        return reader(path, _read(path), conversation=conversation)
+        return x_files.read_archive(path, _read(path), conversation=conversation)
     if suffix not in readers:
         raise FileFormatError(
             f"{path}: unknown file type {suffix or '(none)'}; threadscope reads " + ", ".join(SUFFIXES)
@@ -86,10 +90,29 @@ def _fetched_at(path: Path) -> datetime:
 
 
 def _read_items_json(path: Path, text: str) -> Thread:
+    from threadscope.sources import hn_firebase
     from threadscope.sources.hn import parse_item
 
     data = untrusted.loads(text, str(path))
+    if isinstance(data, list) and hn_firebase.looks_like_items(data):
+        return hn_firebase.parse_items(data, source_name=str(path), fetched_at=_fetched_at(path))
     return parse_item(data, fetched_at=_fetched_at(path), source_name=str(path))
+
+
+def _read_json_lines(path: Path, text: str, conversation: str | None) -> Thread:
+    """twarc2 pages, v1.1 tweets or HN Firebase items, told apart by the first line."""
+    from threadscope.sources import hn_firebase, x_files, x_v1
+
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    number, line = lines[0]
+    first = untrusted.loads(line, f"{path}: line {number}")
+    if x_v1.looks_like_v1(first):
+        tweets = [untrusted.loads(line, f"{path}: line {n}") for n, line in lines]
+        return x_v1.read_v1(path, tweets, conversation=conversation)
+    if hn_firebase.looks_like_items([first]):
+        items = [untrusted.loads(line, f"{path}: line {n}") for n, line in lines]
+        return hn_firebase.parse_items(items, source_name=str(path), fetched_at=_fetched_at(path))
+    return x_files.read_twarc(path, text, conversation=conversation)
 
 
 def _read_page(path: Path, text: str) -> Thread:

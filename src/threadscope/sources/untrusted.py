@@ -40,6 +40,7 @@ FIELDS: dict[str, str] = {
         (
             "id",
             "id_str",
+            "parent",
             "parent_id",
             "story_id",
             "author_id",
@@ -69,7 +70,9 @@ FIELDS: dict[str, str] = {
         ),
         TEXT,
     ),
-    **dict.fromkeys(("created_at_i", "points", "num_comments", "like_count", "reply_count", "time"), INT),
+    **dict.fromkeys(
+        ("created_at_i", "points", "num_comments", "like_count", "reply_count", "time", "score", "descendants"), INT
+    ),
     **dict.fromkeys(("children", "referenced_tweets", "hits", "users", "kids"), LIST),
     **dict.fromkeys(("public_metrics", "note_tweet", "includes", "meta", "user"), MAP),
     "author": TEXT_OR_MAP,  # a name in Algolia's items, the user object in flattened twarc2 lines
