@@ -116,3 +116,30 @@ def test_compare_csv_neutralises_formulas_too(tmp_path: Path) -> None:
     with csv_path.open(newline="", encoding="utf-8") as handle:
         texts = [row["text"] for row in csv.DictReader(handle)]
     assert {"'=1+1", "'@cmd", "'+SUM(A1)", "'-x", "plain words"} <= set(texts)
+
+
+def test_search_is_in_the_api_and_checks_its_arguments(
+    local_server: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from datetime import datetime
+    from urllib.parse import parse_qs, urlparse
+
+    from tests.conftest import Reply
+
+    monkeypatch.setenv("THREADSCOPE_HN_API", local_server.url)
+    local_server.recorder.add("/search", Reply(body=shared_file("hn/search/story-apple.json").read_bytes()))
+    hits = threadscope.search("apple", since=datetime(2010, 1, 1), min_points=10, limit=3, data_dir=tmp_path)
+    assert 0 < len(hits) <= 3 and hits == sorted(hits, key=lambda h: (-h.points, h.id))
+    query = parse_qs(urlparse(local_server.recorder.requests[0][0]).query)
+    assert query["numericFilters"] == ["created_at_i>=1262304000,points>=10"]  # a naive date is UTC
+    for kwargs, message in (
+        ({"sort": "best"}, "--sort must be points or date"),
+        ({"limit": 0}, "limit must be a whole number of at least 1"),
+        ({"min_points": -1}, "--min-points must be a whole number of at least 0"),
+        ({"since": datetime(2020, 1, 1), "until": datetime(2019, 1, 1)}, "--since must be before --until"),
+    ):
+        with pytest.raises(InputError, match=message):
+            threadscope.search("apple", **kwargs)
+    with pytest.raises(InputError, match="search needs words"):
+        threadscope.search("  ")
+    assert len(local_server.recorder.requests) == 1

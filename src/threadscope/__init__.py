@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
-    from threadscope.api import analyze, compare, load_thread
+    from threadscope.api import analyze, compare, load_thread, search
     from threadscope.errors import (
         FetchError,
         FileFormatError,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from threadscope.model import Post, Thread
 
 _HOME = {
-    **dict.fromkeys(("analyze", "compare", "load_thread"), "threadscope.api"),
+    **dict.fromkeys(("analyze", "compare", "load_thread", "search"), "threadscope.api"),
     **dict.fromkeys(
         (
             "FetchError",
@@ -68,6 +68,7 @@ __all__ = [
     "analyze",
     "compare",
     "load_thread",
+    "search",
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from threadscope.sources import load as _load
 
 if TYPE_CHECKING:
     from threadscope.analysis.embed import Embedder
+    from threadscope.sources.hn import SearchHit
 
 __all__ = [
     "FORMATS",
@@ -36,6 +38,7 @@ __all__ = [
     "compare",
     "load_thread",
     "parse_guided",
+    "search",
 ]
 
 # Library practice: threadscope's warnings reach the caller's logging setup, if any,
@@ -84,6 +87,43 @@ def load_thread(
         max_posts=max_posts,
     )
     return _load(str(spec), options)
+
+
+def search(
+    query: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_points: int | None = None,
+    limit: int = 20,
+    sort: str = "points",
+    data_dir: Path | str | None = None,
+    offline: bool = False,
+) -> list[SearchHit]:
+    """HN stories matching ``query`` (Algolia), best-scored (``sort="points"``) or newest first.
+
+    Naive datetimes are taken as UTC.
+
+    Raises:
+        InputError: an empty query, ``sort`` not ``points``/``date``, ``since`` not before ``until``, bad counts.
+        ThreadscopeError: the search failed (the network, ``offline``).
+
+    """
+    from threadscope.cache import Cache
+    from threadscope.sources.hn import HackerNews
+
+    if not isinstance(query, str) or not query.strip():
+        raise InputError("search needs words to look for")
+    if sort not in {"points", "date"}:
+        raise InputError(f"--sort must be points or date, not {sort!r}")
+    _check_count("limit", limit)
+    if min_points is not None and (not isinstance(min_points, int) or isinstance(min_points, bool) or min_points < 0):
+        raise InputError(f"--min-points must be a whole number of at least 0, not {min_points!r:.40}")
+    since, until = (d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d for d in (since, until))
+    if since and until and since >= until:
+        raise InputError("--since must be before --until")
+    source = HackerNews(Cache(check_data_dir(data_dir)), offline=_flag("offline", offline))
+    return source.search(query, since=since, until=until, min_points=min_points, limit=limit, sort=sort)
 
 
 def parse_guided(themes: str | Iterable[str] | None) -> list[str]:
@@ -240,8 +280,13 @@ def _check_count(option: str, value: object) -> None:
 
 def _check_flags(**flags: object) -> None:
     for name, value in flags.items():
-        if not isinstance(value, bool):
-            raise InputError(f"{name} must be True or False, not {value!r:.40}")
+        _flag(name, value)
+
+
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(f"{name} must be True or False, not {value!r:.40}")
+    return value
 
 
 def check_data_dir(data_dir: object) -> Path | None:
@@ -427,21 +472,13 @@ def _spec_identity(spec: str | Thread) -> tuple[str, str] | None:
     if isinstance(spec, Thread):
         return (spec.source, spec.id)
     from threadscope.errors import SpecError
-    from threadscope.sources import files, hn, x
+    from threadscope.sources import resolve
 
-    text = spec.strip()
     try:
-        tweet = x.parse_spec(text)
-        if tweet is not None:
-            return ("x", tweet)
-        item = hn.parse_spec(text)
-        if item is not None:
-            return ("hn", item)
+        source, key = resolve(spec)
     except SpecError:
         return None  # loading will say what is wrong with it
-    if files.looks_like_path(text):
-        return ("file", str(Path(text).expanduser().resolve()))
-    return None
+    return (source.name, str(Path(key).resolve()) if source.name == "file" else key)
 
 
 def _check_distinct_specs(specs: Sequence[str | Thread]) -> None:

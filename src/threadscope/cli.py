@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -19,7 +19,7 @@ import typer
 from typer.exceptions import TyperException
 
 from threadscope import __version__
-from threadscope.errors import InputError, ThreadscopeError
+from threadscope.errors import ThreadscopeError
 from threadscope.text import printable
 
 app = typer.Typer(
@@ -195,17 +195,9 @@ def search(
     data_dir: DataDir = None,
 ) -> None:
     """Search Hacker News stories (Algolia) and list id, date, points, comments and title."""
-    from threadscope.cache import Cache
-    from threadscope.sources.hn import HackerNews
+    from threadscope import api
 
-    if sort not in {"points", "date"}:
-        raise InputError(f"--sort must be points or date, not {sort!r}")
-    if since and until and since >= until:
-        raise InputError("--since must be before --until")
-    utc = [d.replace(tzinfo=UTC) if d else None for d in (since, until)]
-    hits = HackerNews(Cache(data_dir)).search(
-        query, since=utc[0], until=utc[1], min_points=min_points, limit=limit, sort=sort
-    )
+    hits = api.search(query, since=since, until=until, min_points=min_points, limit=limit, sort=sort, data_dir=data_dir)
     if not hits:
         _err("no stories found", False)
         return
