@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from threadscope.analysis.numbers import mean4, plural, round4
+
 #: A thread needs this many scored comments before its tone is compared.
 MIN_SCORED = 5
 #: Below this many scored comments per side, a verdict says the samples are small.
@@ -92,7 +94,7 @@ def bootstrap_diff_ci(
     rng = np.random.default_rng(seed)
     diffs = _boot_means(xa, rng, n_boot) - _boot_means(xb, rng, n_boot)
     low, high = np.percentile(diffs, [2.5, 97.5])
-    return [_r(low), _r(high)]
+    return [round4(low), round4(high)]
 
 
 def _boot_means(data: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
@@ -122,7 +124,7 @@ def mann_whitney(a: Sequence[float], b: Sequence[float]) -> tuple[float, float |
 
 def cliffs_delta(u: float, n_a: int, n_b: int) -> float:
     """Cliff's delta from A's U statistic: P(a > b) − P(a < b), in [-1, 1]."""
-    return _r(2.0 * u / (n_a * n_b) - 1.0)
+    return round4(2.0 * u / (n_a * n_b) - 1.0)
 
 
 def effect_magnitude(delta: float) -> str:
@@ -166,8 +168,8 @@ def compare_pair(
         "b": b,
         "n_a": n_a,
         "n_b": n_b,
-        "mean_a": _mean(a_scores),
-        "mean_b": _mean(b_scores),
+        "mean_a": mean4(a_scores),
+        "mean_b": mean4(b_scores),
         "mean_diff": None,
         "ci95": None,
         "mann_whitney_u": None,
@@ -178,7 +180,7 @@ def compare_pair(
         "direction": None,
     }
     if min(n_a, n_b) < max(min_scored, 2):
-        small = [f"{label} has {_plural(n, 'scored comment')}" for label, n in ((a, n_a), (b, n_b)) if n < min_scored]
+        small = [f"{label} has {plural(n, 'scored comment')}" for label, n in ((a, n_a), (b, n_b)) if n < min_scored]
         row["verdict"] = (
             f"Too few comments to compare: {' and '.join(small)}; at least {min_scored} are needed on each side."
         )
@@ -188,12 +190,12 @@ def compare_pair(
     assert ci is not None and tested is not None  # both samples have ≥ 2 values here
     u, p = tested
     delta = cliffs_delta(u, n_a, n_b)
-    diff = _r(float(np.mean(a_scores)) - float(np.mean(b_scores)))
+    diff = round4(float(np.mean(a_scores)) - float(np.mean(b_scores)))
     direction = None if ci[0] <= 0.0 <= ci[1] else ("a" if ci[0] > 0 else "b")
     row.update(
         mean_diff=diff,
         ci95=ci,
-        mann_whitney_u=_r(u),
+        mann_whitney_u=round4(u),
         p_value=p,
         effect_size=delta,
         effect_magnitude=effect_magnitude(delta),
@@ -350,12 +352,12 @@ def shared_themes(
                 {
                     "thread": label,
                     "size": int(counts[k, g]),
-                    "share": _r(counts[k, g] / totals[g]) if totals[g] else None,
-                    "sentiment_mean": _mean(values) if len(values) >= min_scored else None,
+                    "share": round4(counts[k, g] / totals[g]) if totals[g] else None,
+                    "sentiment_mean": mean4(values) if len(values) >= min_scored else None,
                     "sentiment_n": len(values),
                 }
             )
-        zs = [_r(float(v)) for v in z[k]]
+        zs = [round4(float(v)) for v in z[k]]
         top = int(np.argmax(z[k])) if len(labels) else 0
         distinctive = bool(zs) and zs[top] >= Z_DISTINCTIVE
         out.append(
@@ -395,15 +397,6 @@ def structure_summary(structure: Mapping[str, Any] | None) -> dict[str, Any]:
 # Helpers
 
 
-def _mean(values: Sequence[float]) -> float | None:
-    return _r(sum(values) / len(values)) if values else None
-
-
-def _r(value: float) -> float:
-    """Plain Python float rounded to 4 places; + 0.0 turns -0.0 into 0.0."""
-    return round(float(value), 4) + 0.0
-
-
 def _sig(value: float) -> float:
     """Four significant digits: p-values can be tiny and still matter."""
     return float(f"{value:.4g}") + 0.0
@@ -417,7 +410,3 @@ def _signed(value: float) -> str:
 
 def _p(value: float) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

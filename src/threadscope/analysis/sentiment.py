@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from threadscope.analysis.numbers import mean4, round4
 from threadscope.model import Post, Thread
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def vader_scores(text: str) -> dict[str, float] | None:
 def score_text(text: str) -> float | None:
     """VADER's compound score of a text after ``clean_text``; ``None`` if nothing is left."""
     scores = vader_scores(text)
-    return None if scores is None else _r(scores["compound"])
+    return None if scores is None else round4(scores["compound"])
 
 
 def vader_posts(thread: Thread) -> dict[str, dict[str, float] | None]:
@@ -116,7 +117,7 @@ def vader_posts(thread: Thread) -> dict[str, dict[str, float] | None]:
 
 def compounds(scores: Mapping[str, dict[str, float] | None]) -> dict[str, float | None]:
     """The compound score (rounded as results.json keeps it) of each entry of ``vader_posts``."""
-    return {key: None if s is None else _r(s["compound"]) for key, s in scores.items()}
+    return {key: None if s is None else round4(s["compound"]) for key, s in scores.items()}
 
 
 def score_posts(thread: Thread) -> dict[str, float | None]:
@@ -150,7 +151,7 @@ def bootstrap_ci(values: Sequence[float], seed: int = 0, n_boot: int = 2000) -> 
         stop = min(n_boot, start + step)
         means[start:stop] = data[rng.integers(0, data.size, size=(stop - start, data.size))].mean(axis=1)
     low, high = np.percentile(means, [2.5, 97.5])
-    return [_r(low), _r(high)]
+    return [round4(low), round4(high)]
 
 
 def summarize_sentiment(
@@ -204,8 +205,8 @@ def summarize_sentiment(
 
     return {
         "n": len(values),
-        "mean": _mean(values),
-        "median": _r(float(np.median(values))) if values else None,
+        "mean": mean4(values),
+        "median": round4(float(np.median(values))) if values else None,
         "ci95": ci(values),
         **_shares(labelled),
         "by_depth": _by_depth(scored) if thread.structured else None,
@@ -226,10 +227,10 @@ def summarize_sentiment(
 def _shares(classes: Sequence[int]) -> dict[str, float | None]:
     if not classes:
         return {"positive_share": None, "neutral_share": None, "negative_share": None}
-    positive = _r(sum(c > 0 for c in classes) / len(classes))
-    negative = _r(sum(c < 0 for c in classes) / len(classes))
+    positive = round4(sum(c > 0 for c in classes) / len(classes))
+    negative = round4(sum(c < 0 for c in classes) / len(classes))
     # Derived so the three rounded shares still add up to 1.
-    neutral = _r(1 - positive - negative)
+    neutral = round4(1 - positive - negative)
     return {"positive_share": positive, "neutral_share": neutral, "negative_share": negative}
 
 
@@ -237,7 +238,7 @@ def _by_depth(scored: Sequence[tuple[Post, float]]) -> list[dict[str, Any]]:
     groups: dict[int, list[float]] = defaultdict(list)
     for post, score in scored:
         groups[post.depth].append(score)
-    return [{"depth": d, "n": len(v), "mean": _mean(v)} for d, v in sorted(groups.items())]
+    return [{"depth": d, "n": len(v), "mean": mean4(v)} for d, v in sorted(groups.items())]
 
 
 def _by_subthread(thread: Thread, scored: Sequence[tuple[Post, float]], ci: _Ci) -> list[dict[str, Any]]:
@@ -246,7 +247,7 @@ def _by_subthread(thread: Thread, scored: Sequence[tuple[Post, float]], ci: _Ci)
     for post, score in scored:
         groups.setdefault(top_of[post.id].id, []).append(score)
     rows: list[dict[str, Any]] = [
-        {"root_id": rid, "author": thread.get(rid).author, "n": len(v), "mean": _mean(v), "ci95": ci(v)}
+        {"root_id": rid, "author": thread.get(rid).author, "n": len(v), "mean": mean4(v), "ci95": ci(v)}
         for rid, v in groups.items()
         if len(v) >= MIN_SUBTHREAD_POSTS
     ]
@@ -277,7 +278,7 @@ def _by_theme(
     # Unassigned (-1) last: it is the leftover, not a theme.
     order = sorted(groups, key=lambda t: (t < 0, t))
     return [
-        {"theme": t, "unassigned": t < 0, "n": len(v), "mean": _mean(v), "ci95": ci(v)}
+        {"theme": t, "unassigned": t < 0, "n": len(v), "mean": mean4(v), "ci95": ci(v)}
         for t, v in ((t, groups[t]) for t in order)
     ]
 
@@ -325,12 +326,3 @@ def _notes(thread: Thread, n: int) -> list[str]:
     if not thread.structured:
         notes.append("This discussion has no reply structure, so tone by depth and by subthread is not available.")
     return notes
-
-
-def _mean(values: Sequence[float]) -> float | None:
-    return _r(sum(values) / len(values)) if values else None
-
-
-def _r(value: float) -> float:
-    """Plain Python float rounded to 4 places; + 0.0 turns -0.0 into 0.0."""
-    return round(float(value), 4) + 0.0

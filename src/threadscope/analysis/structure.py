@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from threadscope.analysis.numbers import mean4, plural, round4
 from threadscope.model import Post, Thread, isoformat
 
 TOP_SUBTHREADS = 5
@@ -188,7 +189,7 @@ def concentration(counts: Sequence[int]) -> dict[str, float] | None:
     n = len(ordered)
     # Sorted-rank form of the mean absolute difference over all pairs.
     gini = 2 * sum(i * x for i, x in enumerate(ordered, 1)) / (n * total) - (n + 1) / n
-    return {"top10_share": _r(sum(ordered[-top:]) / total), "gini": _r(max(gini, 0.0))}
+    return {"top10_share": round4(sum(ordered[-top:]) / total), "gini": round4(max(gini, 0.0))}
 
 
 def _top(items: Iterable[tuple[K, int]], k: int) -> list[tuple[K, int]]:
@@ -209,10 +210,10 @@ def _shape(thread: Thread, theme_of: Mapping[str, int | None] | None) -> dict[st
     return {
         "top_level": len(thread.children(thread.root.id)),
         "max_depth": max_depth,
-        "mean_depth": _mean(depths),
+        "mean_depth": mean4(depths),
         "depth_histogram": [{"depth": d, "count": depths.count(d)} for d in range(1, max_depth + 1)],
-        "branching_factor": _mean(with_replies),
-        "replies_per_comment": _mean(replies),
+        "branching_factor": mean4(with_replies),
+        "replies_per_comment": mean4(replies),
         "largest_subthreads": _largest_subthreads(thread, graph, theme_of),
         "longest_chain": _longest_chain(thread, max_depth),
         "most_replied": [
@@ -357,14 +358,14 @@ def _timeline(comments: Sequence[Post], notes: list[str]) -> dict[str, Any]:
         return empty
     if len(stamps) < len(comments):
         missing = len(comments) - len(stamps)
-        notes.append(f"{_plural(missing, 'comment')} without a time {_be(missing)} left out of activity per hour.")
+        notes.append(f"{plural(missing, 'comment')} without a time {_be(missing)} left out of activity per hour.")
     start = _hour(stamps[0])
     hours = int((_hour(stamps[-1]) - start) / timedelta(hours=1)) + 1
     if hours > MAX_HOURS:
         later = sum(s >= start + timedelta(hours=MAX_HOURS) for s in stamps)
         notes.append(
             f"Activity per hour covers the first {MAX_HOURS // 24} days only; "
-            f"{_plural(later, 'later comment')} {_be(later)} not shown in it."
+            f"{plural(later, 'later comment')} {_be(later)} not shown in it."
         )
         hours = MAX_HOURS
     counts = [0] * hours
@@ -398,29 +399,16 @@ def _count_notes(result: Mapping[str, Any]) -> list[str]:
         notes.append("The thread has no comments.")
     if result["deleted"]:
         notes.append(
-            f"{_plural(result['deleted'], 'comment')} deleted: counted as comments, they keep "
+            f"{plural(result['deleted'], 'comment')} deleted: counted as comments, they keep "
             "their replies but have no author or text."
         )
     if result["orphaned"]:
         notes.append(
-            f"{_plural(result['orphaned'], 'comment')} whose parent was missing "
+            f"{plural(result['orphaned'], 'comment')} whose parent was missing "
             f"{'hangs' if result['orphaned'] == 1 else 'hang'} from the story, "
             "so depths and chains through them may be understated."
         )
     return notes
-
-
-def _mean(values: Sequence[int]) -> float | None:
-    return _r(sum(values) / len(values)) if values else None
-
-
-def _r(value: float) -> float:
-    """Plain Python float rounded to 4 places, so results.json stays readable and stable."""
-    return round(float(value), 4) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _be(n: int) -> str:
