@@ -24,7 +24,8 @@ from threadscope.errors import FetchError, InputError, NotFoundError, OfflineErr
 from threadscope.model import MISSING, ORPHANED
 from threadscope.sources import SourceOptions, load
 from threadscope.sources.http import HttpClient
-from threadscope.sources.x import USD_PER_POST_READ, XApi, parse_spec, snowflake_time
+from threadscope.sources.x import parse_spec, snowflake_time
+from threadscope.sources.x_api import USD_PER_POST_READ, XApi
 
 ROOT = "1253788283760492544"
 REPLY_A = "1253792843128283136"  # @PhillyNEFL -> root

@@ -71,9 +71,9 @@ class _XSource:
         return x.parse_spec(spec)
 
     def load(self, key: str, options: SourceOptions) -> Thread:
-        from threadscope.sources import x
+        from threadscope.sources import x_api
 
-        return x.load(key, options, Cache(options.data_dir))
+        return x_api.load(key, options, Cache(options.data_dir))
 
 
 class _HNSource:
