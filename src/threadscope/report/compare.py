@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from threadscope.report import charts, content, data, fmt
-from threadscope.report.charts import Planned, Rendered
+from threadscope.report import compare_charts as figs
+from threadscope.report import compare_data as cd
+from threadscope.report import content, data, fmt
+from threadscope.report.charts import Planned
 from threadscope.report.document import (
     BulletList,
     Document,
@@ -41,26 +43,15 @@ from threadscope.report.document import (
     Text,
     inlines,
 )
-from threadscope.report.escape import clean, mpl_text, paragraphs, truncate
+from threadscope.report.escape import clean, paragraphs, truncate
 from threadscope.report.results import write_csv
 from threadscope.report.writer import write_document
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure as MplFigure
+    pass
 
 log = logging.getLogger(__name__)
 
-ORDER = ("sentiment_by_thread", "theme_heatmap", "theme_shares")
-#: Per thread: colour and histogram line style (bars carry the thread's letter). Colour is never the only cue.
-THREAD_STYLES: tuple[tuple[str, Any], ...] = (
-    (charts.BLUE, "-"),
-    (charts.VERMILLION, "--"),
-    (charts.GREEN, ":"),
-    (charts.PURPLE, "-."),
-    (charts.ORANGE, (0, (5, 1, 1, 1))),
-    (charts.SKY, (0, (1, 1))),
-)
-MAX_THEMES_SHOWN = 12
 QUOTE_CHARS = 300
 CSV_COLUMNS = ("thread", "id", "parent_id", "author", "depth", "created_at", "sentiment", "theme", "text")
 
@@ -103,263 +94,15 @@ def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> 
         InputError: for a format other than ``md`` or ``html``.
 
     """
-    return write_document(results, out_dir, formats, plan=plan, draw=draw, build=build, title=title_text)
+    return write_document(results, out_dir, formats, plan=figs.plan, draw=figs.draw, build=build, title=cd.title_text)
 
 
 def write_comments_csv(results: Mapping[str, Any], path: Path) -> Path:
     """Write one row per comment of every thread (thread label first), in input and thread order."""
     rows = (
-        {**post, "thread": entry.get("key")} for entry in _threads(results) for post in data.records(entry, "posts")
+        {**post, "thread": entry.get("key")} for entry in cd.threads(results) for post in data.records(entry, "posts")
     )
     return write_csv(rows, CSV_COLUMNS, path)
-
-
-# ---------------------------------------------------------------- reading the results
-
-
-def _threads(results: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return data.records(results, "threads")
-
-
-def _key(entry: Mapping[str, Any]) -> str:
-    return clean(entry.get("key")) or "?"
-
-
-def _letter(entry: Mapping[str, Any]) -> str:
-    return clean(entry.get("letter")) or "?"
-
-
-def _name(entry: Mapping[str, Any], limit: int = 60) -> str:
-    """``A`` plus the thread's title, for tables and legends."""
-    return f"{_letter(entry)}: {truncate(content.title_text(entry), limit)}"
-
-
-def _scores(entry: Mapping[str, Any]) -> list[float]:
-    values = [data.number(p.get("sentiment")) for p in data.records(entry, "posts") if not p.get("deleted")]
-    return [v for v in values if v is not None]
-
-
-def _ci(value: Any) -> tuple[float, float] | None:
-    if isinstance(value, list | tuple) and len(value) == 2:
-        lo, hi = data.number(value[0]), data.number(value[1])
-        if lo is not None and hi is not None:
-            return (lo, hi)
-    return None
-
-
-def _themes(results: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Shared themes, largest first (ties by id), without the unassigned leftover."""
-    return [t for t in data.themes(results) if str(t.get("id")) != "-1"]
-
-
-def _cell_of(theme: Mapping[str, Any], key: str) -> dict[str, Any]:
-    return next((c for c in data.records(theme, "by_thread") if clean(c.get("thread")) == key), {})
-
-
-def _theme_label(theme: Mapping[str, Any]) -> str:
-    return clean(theme.get("label")) or f"Theme {theme.get('id')}"
-
-
-def title_text(results: Mapping[str, Any]) -> str:
-    """``Comparing 3 threads: A, B and C`` with short titles."""
-    entries = _threads(results)
-    names = [truncate(content.title_text(e), 40) for e in entries]
-    joined = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
-    return truncate(f"Comparing {len(entries)} threads: {joined}", 160)
-
-
-# ---------------------------------------------------------------- figures
-
-
-def plan(results: Mapping[str, Any]) -> dict[str, Planned]:
-    """Every comparison figure by name, each with its alt text or the reason it cannot be drawn."""
-    planners: dict[str, Callable[[Mapping[str, Any]], Planned]] = {
-        "sentiment_by_thread": _plan_sentiment,
-        "theme_heatmap": _plan_heatmap,
-        "theme_shares": _plan_shares,
-    }
-    return {name: planners[name](results) for name in ORDER}
-
-
-def draw(results: Mapping[str, Any], name: str) -> Rendered:
-    """Render the comparison figure ``name`` (which :func:`plan` said is drawable) as SVG and PNG."""
-    drawers: dict[str, Callable[[Mapping[str, Any], MplFigure], None]] = {
-        "sentiment_by_thread": _draw_sentiment,
-        "theme_heatmap": _draw_heatmap,
-        "theme_shares": _draw_shares,
-    }
-    return charts.render(lambda fig: drawers[name](results, fig))
-
-
-def _style(index: int) -> tuple[str, Any]:
-    return THREAD_STYLES[index % len(THREAD_STYLES)]
-
-
-def _scale(results: Mapping[str, Any]) -> str:
-    """What the threads' tone scores are (all threads of a comparison share one method)."""
-    entries = _threads(results)
-    return fmt.tone_scale(data.section(entries[0], "sentiment") if entries else None)
-
-
-def _plan_sentiment(results: Mapping[str, Any]) -> Planned:
-    title = "Tone of each thread"
-    scored = [(e, _scores(e)) for e in _threads(results)]
-    scored = [(e, s) for e, s in scored if s]
-    if not scored:
-        return Planned("sentiment_by_thread", title, "", "no comment has a tone score")
-    parts = [f"{_letter(e)} ({fmt.count(len(s), 'comment')}): mean {fmt.signed(sum(s) / len(s))}" for e, s in scored]
-    few = [_letter(e) for e, _ in scored if e.get("comparable") is False]
-    left_out = f" ({', '.join(few)} has too few scored comments for a histogram)" if few else ""
-    alt = (
-        f"Step histograms of the {_scale(results)}s (−1 to +1) of each thread's comments on one axis, "
-        f"as shares of the thread's comments{left_out}, with each thread's mean and 95% interval below: "
-        f"{'; '.join(parts)}."
-    )
-    return Planned("sentiment_by_thread", title, alt)
-
-
-def _draw_sentiment(results: Mapping[str, Any], fig: MplFigure) -> None:
-    import numpy as np
-
-    entries = [(k, e, _scores(e)) for k, e in enumerate(_threads(results))]
-    entries = [(k, e, s) for k, e, s in entries if s]
-    fig.set_size_inches(charts.WIDTH_IN, 4.8 + 0.5 * len(entries))
-    hist_ax, mean_ax = fig.subplots(2, 1, sharex=True, height_ratios=(3, 0.6 + 0.3 * len(entries)))
-    edges = np.linspace(-1.0, 1.0, 21)
-    charts.neutral_band(hist_ax, vertical=True)
-    for k, entry, scores in entries:
-        if entry.get("comparable") is False:
-            continue  # a handful of comments makes a histogram of spikes; the mean panel still shows it
-        colour, line = _style(k)
-        counts, _ = np.histogram(np.asarray(scores), bins=edges)
-        shares = counts / len(scores)
-        label = mpl_text(f"{_name(entry, 34)} (n={len(scores):,})", 48)
-        hist_ax.stairs(shares, edges, color=colour, linestyle=line, linewidth=1.8, label=label)
-    hist_ax.set_ylabel("Share of the thread's comments")
-    hist_ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
-    hist_ax.set_title("Tone of each thread's comments")
-    fig.legend(loc="outside lower center", ncols=1)
-
-    charts.neutral_band(mean_ax, vertical=True)
-    ys = list(range(len(entries)))
-    for y, (k, entry, _) in zip(ys, entries, strict=True):
-        colour, _ = _style(k)
-        sentiment = data.section(entry, "sentiment") or {}
-        mean = data.number(sentiment.get("mean"))
-        ci = _ci(sentiment.get("ci95"))
-        if ci is not None:
-            mean_ax.plot(ci, (y, y), color=colour, linewidth=2.0, solid_capstyle="butt")
-        if mean is not None:
-            mean_ax.plot([mean], [y], "o", color=colour, markersize=7)
-    mean_ax.set_yticks(ys, [_letter(e) for _, e, _ in entries])
-    mean_ax.invert_yaxis()
-    mean_ax.set_ylim(len(entries) - 0.5, -0.5)
-    mean_ax.set_xlim(-1.0, 1.0)
-    mean_ax.set_xlabel(f"{_scale(results).capitalize()} (−1 most negative, +1 most positive); grey band: neutral")
-    mean_ax.set_title("mean and 95% CI", loc="left", fontsize=9, fontweight="normal", color="#555555")
-
-
-def _shares_table(
-    results: Mapping[str, Any],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[list[float]]]:
-    """Themes shown (largest first), threads, and share[theme][thread] (0 where unknown)."""
-    themes = [t for t in _themes(results) if (data.number(t.get("size")) or 0) > 0][:MAX_THEMES_SHOWN]
-    entries = _threads(results)
-    shares = [[data.number(_cell_of(t, _key(e)).get("share")) or 0.0 for e in entries] for t in themes]
-    return themes, entries, shares
-
-
-def _plan_heatmap(results: Mapping[str, Any]) -> Planned:
-    title = "Shared themes by thread"
-    reason = _themes_missing(results)
-    if reason:
-        return Planned("theme_heatmap", title, "", reason)
-    themes, entries, shares = _shares_table(results)
-    parts = []
-    for theme, row in list(zip(themes, shares, strict=True))[:5]:
-        cells = ", ".join(f"{_letter(e)} {fmt.pct(v)}" for e, v in zip(entries, row, strict=True))
-        parts.append(f"{truncate(_theme_label(theme), 40)} ({cells})")
-    alt = f"Heat map of the share of each thread's comments in each shared theme: {'; '.join(parts)}."
-    return Planned("theme_heatmap", title, alt)
-
-
-def _themes_missing(results: Mapping[str, Any]) -> str | None:
-    if results.get("themes") is None:
-        return "the theme analysis did not run"
-    if not [t for t in _themes(results) if (data.number(t.get("size")) or 0) > 0]:
-        return "no shared themes were found"
-    return None
-
-
-def _draw_heatmap(results: Mapping[str, Any], fig: MplFigure) -> None:
-    import numpy as np
-
-    themes, entries, shares = _shares_table(results)
-    matrix = np.asarray(shares, dtype=float)
-    fig.set_size_inches(charts.WIDTH_IN, 1.4 + 0.42 * len(themes))
-    ax = fig.subplots()
-    top = max(float(matrix.max()), 0.01)
-    # pcolormesh, not imshow: vector cells, no embedded raster image in the SVG.
-    ax.pcolormesh(matrix, cmap="cividis", vmin=0.0, vmax=top, edgecolors="white", linewidth=1.0)
-    for i in range(matrix.shape[0]):
-        for j in range(matrix.shape[1]):
-            value = matrix[i, j]
-            mark = "*" if clean(themes[i].get("distinctive_of")) == _key(entries[j]) else ""
-            colour = "black" if value > 0.6 * top else "white"
-            ax.text(
-                j + 0.5,
-                i + 0.5,
-                f"{fmt.pct(value)}{mark}",
-                ha="center",
-                va="center",
-                fontsize=9,
-                color=colour,
-            )
-    ax.set_xticks([j + 0.5 for j in range(len(entries))], [mpl_text(_name(e, 22), 26) for e in entries])
-    ax.set_yticks([i + 0.5 for i in range(len(themes))], [mpl_text(_theme_label(t), 34) for t in themes])
-    ax.invert_yaxis()
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.xaxis.tick_top()
-    # Every cell is annotated, so no colour bar (whose gradient would be a raster image in the SVG).
-    ax.set_title("Share of each thread's comments in each theme (* distinctive)")
-
-
-def _plan_shares(results: Mapping[str, Any]) -> Planned:
-    title = "Theme shares per thread"
-    reason = _themes_missing(results)
-    if reason:
-        return Planned("theme_shares", title, "", reason)
-    themes, entries, _ = _shares_table(results)
-    alt = (
-        "Grouped bar chart of the share of each thread's comments in each of "
-        f"{fmt.count(len(themes), 'theme')}, "
-        f"one bar per thread ({', '.join(_letter(e) for e in entries)}), largest theme first."
-    )
-    return Planned("theme_shares", title, alt)
-
-
-def _draw_shares(results: Mapping[str, Any], fig: MplFigure) -> None:
-    themes, entries, shares = _shares_table(results)
-    n_threads = max(1, len(entries))
-    fig.set_size_inches(charts.WIDTH_IN, 1.6 + 0.3 * len(themes) * min(n_threads, 3))
-    ax = fig.subplots()
-    height = 0.8 / n_threads
-    for k, entry in enumerate(entries):
-        colour, _ = _style(k)
-        ys = [i + (k - (n_threads - 1) / 2) * height for i in range(len(themes))]
-        values = [row[k] for row in shares]
-        ax.barh(ys, values, height=height, color=colour, label=mpl_text(_name(entry, 34), 40))
-        # The thread's letter at each bar's end: colour is never the only cue.
-        for y, value in zip(ys, values, strict=True):
-            ax.annotate(_letter(entry), (value, y), xytext=(2, 0), textcoords="offset points", va="center", fontsize=7)
-    ax.set_yticks(range(len(themes)), [mpl_text(_theme_label(t), 34) for t in themes])
-    ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
-    ax.set_xlabel("Share of the thread's comments")
-    ax.set_title("Theme shares per thread")
-    fig.legend(loc="outside lower center", ncols=1)
 
 
 # ---------------------------------------------------------------- the document
@@ -367,8 +110,8 @@ def _draw_shares(results: Mapping[str, Any], fig: MplFigure) -> None:
 
 def build(results: Mapping[str, Any], figures: Mapping[str, Planned]) -> Document:
     """The comparison report for ``results``; ``figures`` says which charts exist (see :func:`plan`)."""
-    doc = Document(title=inlines(title_text(results)))
-    entries = _threads(results)
+    doc = Document(title=inlines(cd.title_text(results)))
+    entries = cd.threads(results)
     doc.add(Paragraph(_byline(entries)))
     _threads_section(results, doc)
     _tone_section(results, doc, figures)
@@ -408,14 +151,14 @@ def _cell(value: str) -> Inlines:
 def _threads_section(results: Mapping[str, Any], doc: Document) -> None:
     doc.add(Heading(2, inlines("The threads")))
     rows = []
-    for entry in _threads(results):
+    for entry in cd.threads(results):
         thread = data.section(entry, "thread") or {}
         structure = data.section(entry, "structure") or {}
         title = truncate(content.title_text(entry), 70)
         rows.append(
             (
-                (Text(f"{_letter(entry)}: ", "strong"), Link(title, data.text(thread.get("permalink")))),
-                _cell(_key(entry)),
+                (Text(f"{cd.letter(entry)}: ", "strong"), Link(title, data.text(thread.get("permalink")))),
+                _cell(cd.key(entry)),
                 _cell(_count(structure.get("comments"))),
                 _cell(_count(structure.get("authors"))),
                 _cell(_count(structure.get("max_depth"))),
@@ -428,9 +171,9 @@ def _threads_section(results: Mapping[str, Any], doc: Document) -> None:
             (False, False, True, True, True),
         )
     )
-    for entry in _threads(results):
+    for entry in cd.threads(results):
         for note in entry.get("notes") or []:
-            doc.add(Paragraph(inlines(f"{_letter(entry)}: {clean(note)}"), note=True))
+            doc.add(Paragraph(inlines(f"{cd.letter(entry)}: {clean(note)}"), note=True))
 
 
 def _count(value: Any) -> str:
@@ -440,14 +183,14 @@ def _count(value: Any) -> str:
 
 def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[str, Planned]) -> None:
     doc.add(Heading(2, inlines("Tone")))
-    doc.add(Paragraph(inlines(TONE_INTRO_VADER if _scale(results).startswith("VADER") else TONE_INTRO)))
+    doc.add(Paragraph(inlines(TONE_INTRO_VADER if figs.scale(results).startswith("VADER") else TONE_INTRO)))
     rows = []
-    for entry in _threads(results):
+    for entry in cd.threads(results):
         s = data.section(entry, "sentiment") or {}
-        ci = _ci(s.get("ci95"))
+        ci = cd.ci(s.get("ci95"))
         rows.append(
             (
-                _cell(_letter(entry)),
+                _cell(cd.letter(entry)),
                 _cell(_count(s.get("n"))),
                 _cell(fmt.signed(data.number(s.get("mean")))),
                 _cell(f"{fmt.signed(ci[0])} to {fmt.signed(ci[1])}" if ci else "–"),
@@ -470,14 +213,14 @@ def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[st
         return
     doc.add(Heading(3, inlines("Side by side")))
     doc.add(BulletList(tuple(inlines(clean(p.get("verdict"))) for p in pairs)))
-    letters = {_key(e): _letter(e) for e in _threads(results)}
+    letters = {cd.key(e): cd.letter(e) for e in cd.threads(results)}
     table_rows = []
     for p in pairs:
         a, b = (
             letters.get(clean(p.get("a")), clean(p.get("a"))),
             letters.get(clean(p.get("b")), clean(p.get("b"))),
         )
-        ci = _ci(p.get("ci95"))
+        ci = cd.ci(p.get("ci95"))
         pv = data.number(p.get("p_value"))
         delta = data.number(p.get("effect_size"))
         table_rows.append(
@@ -512,13 +255,13 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
         doc.add(Paragraph(inlines("The theme analysis did not run, so this report has no themes."), note=True))
         return
     note = clean(info.get("note"))
-    themes = _themes(results)
+    themes = cd.themes(results)
     if not themes:
         doc.add(Paragraph(inlines("No themes stood out: the comments did not form clear groups."), note=True))
         if note:
             doc.add(Paragraph(inlines(note), note=True))
         return
-    entries = _threads(results)
+    entries = cd.threads(results)
     doc.add(
         Paragraph(
             inlines(
@@ -541,9 +284,9 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
     rows = []
     for theme in themes:
         keywords = ", ".join(clean(k) for k in (theme.get("keywords") or [])[:5] if clean(k))
-        cells: list[Inlines] = [(Text(_theme_label(theme), "strong"),), _cell(keywords or "–")]
+        cells: list[Inlines] = [(Text(cd.theme_label(theme), "strong"),), _cell(keywords or "–")]
         for entry in entries:
-            cell = _cell_of(theme, _key(entry))
+            cell = cd.cell_of(theme, cd.key(entry))
             share = data.number(cell.get("share"))
             tone = data.number(cell.get("sentiment_mean"))
             cells.append(_cell(fmt.pct(share) + (f" ({fmt.signed(tone)})" if tone is not None else "")))
@@ -553,14 +296,14 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
             _cell(f"{_letter_of(entries, distinctive)} (z = {z:.1f})" if distinctive and z is not None else "–")
         )
         rows.append(tuple(cells))
-    header = ("Theme", "Keywords", *(f"{_letter(e)} share (tone)" for e in entries), "Distinctive of")
+    header = ("Theme", "Keywords", *(f"{cd.letter(e)} share (tone)" for e in entries), "Distinctive of")
     numeric = (False, False, *(True for _ in entries), False)
     doc.add(Table(header, tuple(rows), numeric))
     _distinctive(results, doc, themes, entries)
 
 
 def _letter_of(entries: Sequence[Mapping[str, Any]], key: str) -> str:
-    return next((_letter(e) for e in entries if _key(e) == key), key)
+    return next((cd.letter(e) for e in entries if cd.key(e) == key), key)
 
 
 def _distinctive(
@@ -569,7 +312,7 @@ def _distinctive(
     themes: Sequence[Mapping[str, Any]],
     entries: Sequence[Mapping[str, Any]],
 ) -> None:
-    order = {_key(e): k for k, e in enumerate(entries)}
+    order = {cd.key(e): k for k, e in enumerate(entries)}
     marked = sorted(
         (t for t in themes if clean(t.get("distinctive_of"))),
         key=lambda t: (
@@ -589,16 +332,16 @@ def _distinctive(
     items = []
     for theme in marked:
         key = clean(theme.get("distinctive_of"))
-        own = data.number(_cell_of(theme, key).get("share"))
+        own = data.number(cd.cell_of(theme, key).get("share"))
         others = [
-            f"{fmt.pct(data.number(_cell_of(theme, _key(e)).get('share')))} of {_letter(e)}'s"
+            f"{fmt.pct(data.number(cd.cell_of(theme, cd.key(e)).get('share')))} of {cd.letter(e)}'s"
             for e in entries
-            if _key(e) != key
+            if cd.key(e) != key
         ]
         z = data.number(theme.get("z"))
         items.append(
             inlines(
-                Text(_theme_label(theme), "strong"),
+                Text(cd.theme_label(theme), "strong"),
                 f" is distinctive of {_letter_of(entries, key)}: {fmt.pct(own)} of its comments, against "
                 f"{', '.join(others)}" + (f" (z = {z:.1f})." if z is not None else "."),
             )
@@ -622,7 +365,7 @@ def _distinctive(
 def _representative(results: Mapping[str, Any], theme: Mapping[str, Any]) -> Quote | None:
     """The first representative comment of a theme from the thread it is distinctive of."""
     key = clean(theme.get("distinctive_of"))
-    entry = next((e for e in _threads(results) if _key(e) == key), None)
+    entry = next((e for e in cd.threads(results) if cd.key(e) == key), None)
     if entry is None:
         return None
     posts = {str(p.get("id")): p for p in data.records(entry, "posts")}
@@ -636,7 +379,7 @@ def _representative(results: Mapping[str, Any], theme: Mapping[str, Any]) -> Quo
         link = data.text(post.get("permalink"))
         if link:
             cite += [", ", Link("view comment", link)]
-        cite.append(f" ({_letter(entry)}, on {_theme_label(theme)})")
+        cite.append(f" ({cd.letter(entry)}, on {cd.theme_label(theme)})")
         return Quote(tuple(kept) or ("[no text]",), inlines(*cite))
     return None
 
@@ -657,7 +400,7 @@ STRUCTURE_ROWS: tuple[tuple[str, str, str], ...] = (
 
 def _structure_section(results: Mapping[str, Any], doc: Document) -> None:
     doc.add(Heading(2, inlines("Shape of the discussions")))
-    entries = _threads(results)
+    entries = cd.threads(results)
     rows = []
     for key, label, kind in STRUCTURE_ROWS:
         cells: list[Inlines] = [_cell(label)]
@@ -674,8 +417,8 @@ def _structure_section(results: Mapping[str, Any], doc: Document) -> None:
             )
             cells.append(_cell(text))
         rows.append(tuple(cells))
-    doc.add(Table(("", *(_letter(e) for e in entries)), tuple(rows), (False, *(True for _ in entries))))
-    flat = [_letter(e) for e in entries if not (data.section(e, "structure") or {}).get("structured", True)]
+    doc.add(Table(("", *(cd.letter(e) for e in entries)), tuple(rows), (False, *(True for _ in entries))))
+    flat = [cd.letter(e) for e in entries if not (data.section(e, "structure") or {}).get("structured", True)]
     if flat:
         doc.add(
             Paragraph(
@@ -691,7 +434,7 @@ def _structure_section(results: Mapping[str, Any], doc: Document) -> None:
 
 def _notes_section(results: Mapping[str, Any], doc: Document) -> None:
     notes: list[Inlines] = []
-    for entry in _threads(results):
+    for entry in cd.threads(results):
         thread = data.section(entry, "thread") or {}
         structure = data.section(entry, "structure") or {}
         sentiment = data.section(entry, "sentiment") or {}
@@ -701,7 +444,7 @@ def _notes_section(results: Mapping[str, Any], doc: Document) -> None:
                 text = clean(note)
                 if text and text not in seen:
                     seen.add(text)
-                    notes.append(inlines(f"{_letter(entry)}: {text}"))
+                    notes.append(inlines(f"{cd.letter(entry)}: {text}"))
     if notes:
         doc.add(Heading(2, inlines("Notes")))
         doc.add(BulletList(tuple(notes)))
@@ -717,7 +460,7 @@ def _footer(results: Mapping[str, Any]) -> Inlines:
     method = clean(info.get("method"))
     if method:
         parts.append(f"themes by {method}")
-    parts.append("tone by VADER" if _scale(results).startswith("VADER") else "tone by threadscope's tone model")
+    parts.append("tone by VADER" if figs.scale(results).startswith("VADER") else "tone by threadscope's tone model")
     params = meta.get("params")
     if isinstance(params, Mapping) and params:
         pairs = [
