@@ -79,10 +79,12 @@ def _parent(tweet: Mapping[str, Any]) -> str | None:
 def _top(tweet_id: str, parents: Mapping[str, str | None], by_id: Mapping[str, Any]) -> str:
     """The first tweet up the reply chain that is in the file (a cycle stops where it closes)."""
     seen = {tweet_id}
-    while (parent := parents.get(tweet_id)) in by_id and parent not in seen:
-        tweet_id = parent  # type: ignore[assignment]
-        seen.add(tweet_id)
-    return tweet_id
+    while True:
+        parent = parents.get(tweet_id)
+        if parent is None or parent not in by_id or parent in seen:
+            return tweet_id
+        tweet_id = parent
+        seen.add(parent)
 
 
 def _post(tweet: Mapping[str, Any], parent_id: str | None) -> Post:
