@@ -20,22 +20,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import LocalServer, Reply, shared_file
-from threadscope.cli import main
+from tests.test_cli import run
 from threadscope.results import report_dir
 from threadscope.sources import http
 
 ESC_TITLE = "Title \x1b]0;pwned\x07 with \x1b[31mred\x1b[0m and \u202eevil"
 FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","click")', "+1+2", "-2+3", "@SUM(1,2)", "\t=1+1"]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_error_line(err: str, code: int, expected: int) -> None:

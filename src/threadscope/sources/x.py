@@ -203,6 +203,20 @@ def _api_post(tweet: Mapping[str, Any], tweets: Tweets, parent_id: str | None, f
     )
 
 
+#: How API v1.1 tweets, and account archives, write ``created_at``.
+V1_TIME = "%a %b %d %H:%M:%S %z %Y"
+
+
+def v1_time(value: Any) -> datetime | None:
+    """A v1.1 or archive ``created_at`` (``Wed Oct 10 20:19:24 +0000 2018``), or ISO-8601, as UTC."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value, V1_TIME).astimezone(UTC)
+    except ValueError:
+        return parse_timestamp(value)
+
+
 def thread_title(root: Post) -> str:
     """``@user: the root tweet's first 80 characters…``."""
     words = " ".join((root.own_text or root.text).split())

@@ -19,13 +19,12 @@ from typing import Any
 from threadscope.errors import FileFormatError, InputError
 from threadscope.model import Post, Thread, parse_timestamp
 from threadscope.sources import untrusted
-from threadscope.sources.x import Tweets, build_conversation, is_retweet, thread_title, tweet_post
+from threadscope.sources.x import Tweets, build_conversation, is_retweet, thread_title, tweet_post, v1_time
 
 #: How many conversations an error message lists before "and N more".
 LISTED = 5
 
 _ARCHIVE_PREFIX = re.compile(r"^\s*window\.YTD\.[A-Za-z0-9_.]+\s*=\s*")
-_ARCHIVE_TIME = "%a %b %d %H:%M:%S %z %Y"
 
 
 # --- twarc2 -------------------------------------------------------------------------
@@ -254,16 +253,7 @@ def _archive_post(tweet: Mapping[str, Any], parent_id: str | None, owner: str | 
         parent_id=parent_id,
         text=str(tweet.get("full_text") or tweet.get("text") or ""),
         username=owner,
-        created_at=_archive_time(tweet.get("created_at")),
+        created_at=v1_time(tweet.get("created_at")),
         likes=int(likes) if likes.isdigit() else None,
         is_reply=bool(tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_user_id_str")),
     )
-
-
-def _archive_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.strptime(value, _ARCHIVE_TIME).astimezone(UTC)
-    except ValueError:
-        return parse_timestamp(value)

@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from threadscope.errors import FileFormatError, InputError
-from threadscope.model import Post, Thread, parse_timestamp
-from threadscope.sources.x import thread_title, tweet_post
-
-V1_TIME = "%a %b %d %H:%M:%S %z %Y"
+from threadscope.model import Post, Thread
+from threadscope.sources.x import thread_title, tweet_post, v1_time
 
 
 def looks_like_v1(item: Any) -> bool:
@@ -95,16 +93,7 @@ def _post(tweet: Mapping[str, Any], parent_id: str | None) -> Post:
         parent_id=parent_id,
         text=str(tweet.get("full_text") or tweet.get("text") or ""),
         username=user.get("screen_name"),
-        created_at=_time(tweet.get("created_at")),
+        created_at=v1_time(tweet.get("created_at")),
         likes=likes if isinstance(likes, int) and not isinstance(likes, bool) else None,
         is_reply=_parent(tweet) is not None,
     )
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.strptime(value, V1_TIME).astimezone(UTC)
-    except ValueError:
-        return parse_timestamp(value)
