@@ -1,0 +1,242 @@
+"""``corpus analyze``: embed what lacks a vector, fit themes over time, score every post, aggregate in SQL.
+
+1. Posts with text (roots aside, as in single threads) that have no vector
+   of the packaged model get one, through the engine and the embedding cache.
+2. Each post gets its period (``month``, ``quarter`` or ``year`` of its time,
+   or ``undated``) and a seeded draw that picks the fitting sample.
+3. ``fit.fit`` grows the theme model period by period on bounded samples.
+4. The engine scores every post: theme by its period's snapshot, tone by
+   the tone model (or VADER), VADER's compound; results go to
+   ``post_results`` under a new run number.
+5. ``aggregate`` computes what the report says, in SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from threadscope.corpus import aggregate, fit
+from threadscope.corpus.engines import Engine, ScoreSpec, context_mixed
+from threadscope.corpus.store import Store
+from threadscope.errors import InputError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from threadscope.analysis.embed import Embedder
+
+SCHEMA = "threadscope.corpus/1"
+BY = {
+    "month": "strftime(p.created_at, '%Y-%m')",
+    "quarter": "strftime(p.created_at, '%Y') || '-Q' || quarter(p.created_at)",
+    "year": "strftime(p.created_at, '%Y')",
+}
+#: Posts analysed: text of their own, not deleted; roots (stories) are the subject, not the discussion.
+ANALYSABLE = "NOT p.deleted AND p.text <> '' AND NOT p.is_root"
+#: Default bound on the posts the theme model is fitted on, over all periods together.
+SAMPLE = 20_000
+#: Each period's sample holds at least this many posts (if it has them), however many periods there are.
+MIN_PER_PERIOD = 200
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to analyse a corpus."""
+
+    by: str = "quarter"
+    guided: tuple[str, ...] = ()
+    tone: str = "model"
+    seed: int = 42
+    sample: int = SAMPLE
+
+
+def analyze(
+    store: Store,
+    options: Options,
+    *,
+    engine: Engine,
+    embedder: Embedder,
+    data_dir: Path | None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[dict[str, Any], int]:
+    """Analyse the corpus in ``store``; return the results (schema ``threadscope.corpus/1``) and the run number.
+
+    Raises:
+        InputError: an empty corpus, an unknown ``by``.
+
+    """
+    if options.by not in BY:
+        raise InputError(f"--by must be month, quarter or year, not {options.by!r:.40}")
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    model = embedder.name
+    analysable = store.scalar(f"SELECT count(*) FROM posts p WHERE {ANALYSABLE}")
+    if not analysable:
+        raise InputError(
+            f"corpus {store.name!r} has no posts with text to analyse; add threads with 'threadscope corpus add'"
+        )
+
+    missing = (
+        f"SELECT p.uid, p.text FROM posts p WHERE {ANALYSABLE} "
+        "AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.uid = p.uid AND e.model = ?)"
+    )
+    todo = store.scalar(f"SELECT count(*) FROM ({missing})", [model])
+    if todo:
+        engine.embed(store, missing, [model], todo, lambda table: _store_vectors(store, table, model))
+    timings["embed"] = _lap(clock)
+
+    store.sql("DROP TABLE IF EXISTS temp.work")
+    store.sql(
+        f"CREATE TEMP TABLE work AS SELECT p.uid, coalesce({BY[options.by]}, ?) AS period, "
+        f"md5(p.uid || ?) AS draw FROM posts p WHERE {ANALYSABLE} "
+        "AND EXISTS (SELECT 1 FROM embeddings e WHERE e.uid = p.uid AND e.model = ?)",
+        [aggregate.UNDATED, str(options.seed), model],
+    )
+    periods = [r[0] for r in store.sql("SELECT DISTINCT period FROM work ORDER BY period")]
+    dated = [p for p in periods if p != aggregate.UNDATED]
+    per_period = max(MIN_PER_PERIOD, options.sample // max(1, len(periods)))
+    guided_vectors = _embed_names(list(options.guided), embedder, data_dir) if options.guided else None
+    fitted = fit.fit(
+        [*dated, *([aggregate.UNDATED] if aggregate.UNDATED in periods else [])],
+        lambda period: _sample(store, model, period, per_period),
+        guided=options.guided,
+        guided_vectors=guided_vectors,
+        embed_terms=_term_embedder(embedder, data_dir) if options.guided else None,
+        seed=options.seed,
+        progress=progress,
+    )
+    timings["themes_fit"] = _lap(clock)
+
+    run = int(store.scalar("SELECT coalesce(max(run), 0) + 1 FROM runs"))
+    params = {
+        "by": options.by,
+        "guided_themes": list(options.guided),
+        "tone": options.tone,
+        "seed": options.seed,
+        "sample": options.sample,
+        "engine": engine.name,
+    }
+    store.sql(
+        "INSERT INTO runs VALUES (?, ?, ?, NULL)", [run, datetime.now(UTC).replace(tzinfo=None), json.dumps(params)]
+    )
+    scored = (
+        "SELECT w.uid, w.period, p.text, e.vector, pe.vector AS parent_vector FROM work w "
+        "JOIN posts p ON p.uid = w.uid JOIN embeddings e ON e.uid = w.uid AND e.model = ? "
+        "LEFT JOIN embeddings pe ON pe.uid = p.parent_uid AND pe.model = ?"
+    )
+    total = store.scalar("SELECT count(*) FROM work")
+    spec = ScoreSpec(fitted.snapshots, options.tone)
+    engine.score(store, scored, [model, model], total, spec, lambda table: _store_scores(store, run, table))
+    timings["score"] = _lap(clock)
+
+    results = {
+        "schema": SCHEMA,
+        "corpus": _overview(store, options, run),
+        "sentiment": {**aggregate.overall(store, run, options.seed), "method": _method(options.tone)},
+        "periods": aggregate.periods(store, run, options.seed),
+        "themes": aggregate.themes(store, run, fitted, options.seed),
+        "themes_info": {
+            "method": "fitted period by period on seeded samples, without look-ahead (threadscope.corpus.fit)",
+            "sampled_posts": fitted.sampled,
+            "per_period": per_period,
+            "merge_cosine": fit.MERGE,
+            "floor_percentile": fit.FLOOR_PERCENTILE,
+        },
+        "meta": {"embedding_model": model, "params": params, "run": run, "timings_s": {}},
+    }
+    timings["aggregate"] = _lap(clock)
+    results["meta"]["timings_s"] = timings
+    store.sql("UPDATE runs SET results = ? WHERE run = ?", [json.dumps(results, allow_nan=False), run])
+    store.sql("DROP TABLE IF EXISTS temp.work")
+    return results, run
+
+
+def _lap(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
+
+
+def _method(tone: str) -> dict[str, Any]:
+    from threadscope.analysis import sentiment
+    from threadscope.analysis import tone as toning
+
+    return toning.method() if tone == "model" else dict(sentiment.VADER_METHOD)
+
+
+def _overview(store: Store, options: Options, run: int) -> dict[str, Any]:
+    counts = store.counts()
+    first, last = store.sql("SELECT min(p.created_at), max(p.created_at) FROM posts p")[0]
+    analysed = store.scalar("SELECT count(*) FROM post_results WHERE run = ?", [run])
+    return {
+        "name": store.name,
+        "threads": counts["threads"],
+        "posts": counts["posts"],
+        "analysed": analysed,
+        "first": None if first is None else first.isoformat() + "Z",
+        "last": None if last is None else last.isoformat() + "Z",
+        "by": options.by,
+    }
+
+
+def _sample(store: Store, model: str, period: str, limit: int) -> tuple[list[str], list[str], np.ndarray]:
+    rows = store.sql(
+        "SELECT w.uid, p.text, e.vector, pe.vector FROM work w JOIN posts p ON p.uid = w.uid "
+        "JOIN embeddings e ON e.uid = w.uid AND e.model = ? "
+        "LEFT JOIN embeddings pe ON pe.uid = p.parent_uid AND pe.model = ? "
+        "WHERE w.period = ? ORDER BY w.draw, w.uid LIMIT ?",
+        [model, model, period, limit],
+    )
+    if not rows:
+        return [], [], np.zeros((0, 0), dtype=np.float32)
+    vectors = np.asarray([r[2] for r in rows], dtype=np.float32)
+    return [r[0] for r in rows], [r[1] for r in rows], context_mixed(vectors, [r[3] for r in rows])
+
+
+def _store_vectors(store: Store, table: pa.Table, model: str) -> None:
+    import pyarrow as pa
+
+    rows = pa.table(
+        {
+            "uid": table.column("uid"),
+            "model": pa.array([model] * table.num_rows),
+            "vector": table.column("vector").cast(pa.list_(pa.float32())),
+        }
+    )
+    store.con.register("new_vectors", rows)
+    try:
+        store.sql("INSERT OR IGNORE INTO embeddings SELECT * FROM new_vectors")
+    finally:
+        store.con.unregister("new_vectors")
+
+
+def _store_scores(store: Store, run: int, table: pa.Table) -> None:
+    store.con.register("new_scores", table)
+    try:
+        store.sql(
+            "INSERT INTO post_results SELECT ?, uid, period, theme, similarity, tone, sentiment, vader FROM new_scores",
+            [run],
+        )
+    finally:
+        store.con.unregister("new_scores")
+
+
+def _embed_names(names: list[str], embedder: Embedder, data_dir: Path | None) -> np.ndarray:
+    from threadscope.analysis import embed
+
+    with embed.EmbeddingCache(data_dir) as cache:
+        return embed.embed_texts(names, embedder, cache)
+
+
+def _term_embedder(embedder: Embedder, data_dir: Path | None) -> Callable[[list[str]], np.ndarray]:
+    def embed_terms(terms: list[str]) -> np.ndarray:
+        return _embed_names(terms, embedder, data_dir)
+
+    return embed_terms
+

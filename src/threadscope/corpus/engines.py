@@ -1,0 +1,355 @@
+"""The per-post work of a corpus analysis, and the engines that run it.
+
+Two kinds of work touch every post, and both are pure functions of a batch
+of rows, so any engine that feeds them batches gives the same answers:
+
+- ``embed_batch``: the vectors of posts that lack one;
+- ``score_batch``: each post's theme (nearest theme of its period's
+  snapshot, see ``corpus.fit``), its tone class and score, and VADER's
+  compound.
+
+``LocalEngine`` pages through the database in this process. ``RayEngine``
+writes the rows to Parquet shards, runs the same functions as Ray Data
+``map_batches`` (on a cluster at ``address``, or on a Ray it starts on this
+machine), and hands the Parquet it wrote back for DuckDB to read. Scores are
+rounded to 6 places before they are stored, so both engines store the same
+numbers whatever their batch sizes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from threadscope.errors import InputError, ThreadscopeError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from threadscope.analysis.embed import Embedder
+    from threadscope.corpus.store import Store
+
+ENGINES = ("local", "ray")
+#: Rows per page or batch: small enough for flat memory, large enough for the model's batching.
+PAGE_ROWS = 4096
+#: Weight of the parent's vector in a reply's context-mixed vector (as in single threads).
+CONTEXT_WEIGHT = 0.5
+
+#: ``progress(stage, done, total)``
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The themes as they stood after one period: ids, unit centroids, and each theme's similarity floor."""
+
+    ids: np.ndarray
+    centroids: np.ndarray
+    floors: np.ndarray
+
+    def assign(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's theme (``-1`` below every floor) and its cosine to that theme's centroid."""
+        if not len(self.ids) or not len(vectors):
+            return np.full(len(vectors), -1, dtype=np.int64), np.zeros(len(vectors))
+        sims = vectors @ self.centroids.T
+        best = sims.argmax(axis=1)
+        top = sims[np.arange(len(vectors)), best]
+        theme = np.where(top >= self.floors[best], self.ids[best], -1)
+        return theme.astype(np.int64), top.astype(np.float64)
+
+
+@dataclass(frozen=True)
+class ScoreSpec:
+    """What ``score_batch`` needs besides the rows: the snapshots by period and the tone method."""
+
+    snapshots: Mapping[str, Snapshot]
+    tone: str = "model"
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (zero rows stay zero)."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.where(norms == 0, 1.0, norms), dtype=np.float32)
+
+
+def context_mixed(vectors: np.ndarray, parents: list[Any]) -> np.ndarray:
+    """Each post's unit vector mixed with its parent's (when the parent has one), renormalised."""
+    own = unit(vectors)
+    mixed = own.copy()
+    has = [i for i, p in enumerate(parents) if p is not None and len(p) == own.shape[1]]
+    if has:
+        mixed[has] += CONTEXT_WEIGHT * unit(np.asarray([parents[i] for i in has], dtype=np.float32))
+    return unit(mixed)
+
+
+def _matrix(column: list[Any], dim: int | None = None) -> np.ndarray:
+    if not column:
+        return np.zeros((0, dim or 0), dtype=np.float32)
+    return np.asarray(column, dtype=np.float32)
+
+
+def score_batch(batch: Mapping[str, list[Any]], spec: ScoreSpec) -> dict[str, list[Any]]:
+    """Theme, similarity, tone, sentiment and VADER of each row (``uid, period, text, vector, parent_vector``)."""
+    from threadscope.analysis import sentiment
+    from threadscope.analysis import tone as toning
+
+    uids, periods, texts = list(batch["uid"]), list(batch["period"]), list(batch["text"])
+    vectors = _matrix(list(batch["vector"]))
+    mixed = context_mixed(vectors, list(batch["parent_vector"])) if len(vectors) else vectors
+    theme = np.full(len(uids), -1, dtype=np.int64)
+    similarity = np.zeros(len(uids))
+    for period in sorted(set(periods), key=str):
+        rows = np.asarray([i for i, p in enumerate(periods) if p == period], dtype=np.int64)
+        snapshot = spec.snapshots.get(period)
+        if snapshot is not None:
+            theme[rows], similarity[rows] = snapshot.assign(mixed[rows])
+    polarity = [sentiment.vader_scores(t) for t in texts]
+    vader = [None if p is None else round(p["compound"], 4) + 0.0 for p in polarity]
+    if spec.tone == "model":
+        classes, scores = toning.default_model().predict(texts, vectors, polarity) if uids else ([], [])
+    else:
+        scores = [0.0 if v is None else v for v in vader]
+        classes = [sentiment.vader_class(s) for s in scores]
+    return {
+        "uid": uids,
+        "period": periods,
+        "theme": [int(t) for t in theme],
+        "similarity": [round(float(s), 6) + 0.0 for s in similarity],
+        "tone": [int(c) for c in classes],
+        "sentiment": [round(float(s), 6) + 0.0 for s in scores],
+        "vader": vader,
+    }
+
+
+def embed_batch(texts: list[str], embedder: Embedder, cache: Any | None = None) -> np.ndarray:
+    """The embedder's vectors of ``texts``, through the embedding cache when one is given."""
+    from threadscope.analysis import embed
+
+    if cache is None:
+        return embedder.embed(texts)
+    return embed.embed_texts(texts, embedder, cache)
+
+
+# --------------------------------------------------------------------------
+# engines
+
+
+class Engine(Protocol):
+    """Runs the per-post work over rows the database selects, and stores what comes back."""
+
+    name: str
+
+    def embed(self, store: Store, select: str, params: list[Any], total: int, write: Writer) -> None:
+        """Embed the ``uid, text`` rows of ``select``; ``write(arrow table uid, vector)`` stores each result."""
+
+    def score(self, store: Store, select: str, params: list[Any], total: int, spec: ScoreSpec, write: Writer) -> None:
+        """Score the rows of ``select``; ``write(arrow table)`` stores each result."""
+
+    def close(self) -> None:
+        """Release what the engine started."""
+
+
+Writer = Callable[["pa.Table"], None]
+
+
+def pages(store: Store, select: str, params: list[Any], rows: int = PAGE_ROWS) -> Iterator[pa.Table]:
+    """The rows of ``select`` (which must yield ``uid`` first) as Arrow tables, keyset-paged by ``uid``.
+
+    Each page is a fresh query (``uid > last``), so the caller may write to
+    the database between pages and memory holds one page at a time.
+    """
+    last = ""
+    while True:
+        page = store.con.sql(
+            f"SELECT * FROM ({select}) WHERE uid > ? ORDER BY uid LIMIT {int(rows)}", params=[*params, last]
+        ).to_arrow_table()
+        if page.num_rows == 0:
+            return
+        yield page
+        last = page.column("uid")[-1].as_py()
+
+
+@dataclass
+class LocalEngine:
+    """The work in this process, one page at a time."""
+
+    embedder_factory: Callable[[], Embedder]
+    data_dir: Path | None
+    progress: Progress | None = None
+    name: str = "local"
+    _embedder: Embedder | None = field(default=None, repr=False)
+
+    def embed(self, store: Store, select: str, params: list[Any], total: int, write: Writer) -> None:
+        import pyarrow as pa
+
+        from threadscope.analysis import embed
+
+        self._embedder = self._embedder or self.embedder_factory()
+        done = 0
+        with embed.EmbeddingCache(self.data_dir) as cache:
+            for page in pages(store, select, params):
+                vectors = embed_batch(page.column("text").to_pylist(), self._embedder, cache)
+                write(pa.table({"uid": page.column("uid"), "vector": list(vectors.astype(np.float32))}))
+                done += page.num_rows
+                if self.progress:
+                    self.progress("embed", done, total)
+
+    def score(self, store: Store, select: str, params: list[Any], total: int, spec: ScoreSpec, write: Writer) -> None:
+        import pyarrow as pa
+
+        done = 0
+        for page in pages(store, select, params):
+            write(pa.table(score_batch(page.to_pydict(), spec)))
+            done += page.num_rows
+            if self.progress:
+                self.progress("themes and tone", done, total)
+
+    def close(self) -> None:
+        self._embedder = None
+
+
+class RayError(ThreadscopeError):
+    """Ray is missing, or the cluster could not be reached or failed the work."""
+
+
+@dataclass
+class RayEngine:
+    """The work as Ray Data ``map_batches`` over Parquet shards, on a cluster or a local Ray."""
+
+    data_dir: Path | None
+    address: str | None = None
+    workers: int = 2
+    progress: Progress | None = None
+    name: str = "ray"
+    _started: bool = field(default=False, repr=False)
+    _scratch: Path | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        try:
+            import ray
+        except ImportError:
+            raise RayError("the Ray engine needs Ray: pip install 'threadscope[ray]'") from None
+        if not ray.is_initialized():
+            try:
+                if self.address:
+                    ray.init(address=self.address, log_to_driver=False, include_dashboard=False)
+                else:
+                    ray.init(num_cpus=self.workers, log_to_driver=False, include_dashboard=False)
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                where = f"the Ray cluster at {self.address}" if self.address else "a local Ray"
+                raise RayError(f"could not start or reach {where}: {str(exc).splitlines()[0][:160]}") from None
+            self._started = True
+        self._scratch = Path(tempfile.mkdtemp(prefix="threadscope-ray-"))
+
+    def _shards(self, store: Store, select: str, params: list[Any], name: str) -> Path:
+        assert self._scratch is not None
+        folder = self._scratch / name
+        store.con.execute(
+            f"COPY (SELECT * FROM ({select}) ORDER BY uid) TO '{folder}' "
+            f"(FORMAT parquet, PER_THREAD_OUTPUT false, FILE_SIZE_BYTES '64MB')",
+            params,
+        ).fetchall()
+        return folder
+
+    def _run(self, folder: Path, fn: Any, kwargs: dict[str, Any], out: Path, actors: bool) -> Iterator[pa.Table]:
+        import pyarrow.parquet as pq
+        import ray.data
+
+        dataset = ray.data.read_parquet(str(folder))
+        options: dict[str, Any] = {"batch_size": 512, "batch_format": "pyarrow"}
+        if actors:
+            mapped = dataset.map_batches(fn, fn_constructor_kwargs=kwargs, concurrency=self.workers, num_cpus=1, **options)
+        else:
+            mapped = dataset.map_batches(fn, fn_kwargs=kwargs, num_cpus=1, **options)
+        try:
+            mapped.write_parquet(str(out))
+        except Exception as exc:  # Ray wraps the worker's error; one line for the user
+            raise RayError(f"the Ray engine failed: {str(exc).strip().splitlines()[-1][:200]}") from None
+        for path in sorted(out.glob("*.parquet")):
+            yield pq.read_table(path)
+
+    def embed(self, store: Store, select: str, params: list[Any], total: int, write: Writer) -> None:
+        folder = self._shards(store, select, params, "embed-in")
+        assert self._scratch is not None
+        done = 0
+        for table in self._run(folder, _EmbedActor, {"data_dir": self.data_dir}, self._scratch / "embed-out", True):
+            write(table)
+            done += table.num_rows
+            if self.progress:
+                self.progress("embed", done, total)
+
+    def score(self, store: Store, select: str, params: list[Any], total: int, spec: ScoreSpec, write: Writer) -> None:
+        folder = self._shards(store, select, params, "score-in")
+        assert self._scratch is not None
+        done = 0
+        for table in self._run(folder, _score_arrow, {"spec": spec}, self._scratch / "score-out", False):
+            write(table)
+            done += table.num_rows
+            if self.progress:
+                self.progress("themes and tone", done, total)
+
+    def close(self) -> None:
+        import shutil
+
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+        if self._started:
+            import ray
+
+            ray.shutdown()
+            self._started = False
+
+
+def _score_arrow(batch: pa.Table, spec: ScoreSpec) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.table(score_batch(batch.to_pydict(), spec))
+
+
+class _EmbedActor:
+    """A Ray actor holding one loaded embedder (loading it per batch would dominate)."""
+
+    def __init__(self, data_dir: Path | None) -> None:
+        from threadscope.analysis.embed import SentenceTransformerEmbedder
+
+        self.embedder = SentenceTransformerEmbedder(None, data_dir=data_dir)
+        self.data_dir = data_dir
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        import pyarrow as pa
+
+        from threadscope.analysis import embed
+
+        with embed.EmbeddingCache(self.data_dir) as cache:
+            vectors = embed_batch(batch.column("text").to_pylist(), self.embedder, cache)
+        return pa.table({"uid": batch.column("uid"), "vector": list(vectors.astype(np.float32))})
+
+
+def make_engine(
+    name: str,
+    *,
+    embedder_factory: Callable[[], Embedder],
+    data_dir: Path | None,
+    address: str | None = None,
+    progress: Progress | None = None,
+) -> Engine:
+    """The engine ``name`` (``local`` or ``ray``).
+
+    Raises:
+        InputError: an unknown engine, or ``address`` without the Ray engine.
+        RayError: Ray is missing or unreachable.
+
+    """
+    if name not in ENGINES:
+        raise InputError(f"--engine must be local or ray, not {name!r:.40}")
+    if name == "local":
+        if address:
+            raise InputError("--address is for --engine ray")
+        return LocalEngine(embedder_factory, data_dir, progress)
+    return RayEngine(data_dir, address, progress=progress)
