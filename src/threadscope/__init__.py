@@ -20,6 +20,7 @@ TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from threadscope.api import analyze, compare, load_thread, search
+    from threadscope.corpus.api import corpus_add, corpus_analyze, corpus_import, corpus_info
     from threadscope.errors import (
         FetchError,
         FileFormatError,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 _HOME = {
     **dict.fromkeys(("analyze", "compare", "load_thread", "search"), "threadscope.api"),
+    **dict.fromkeys(("corpus_add", "corpus_analyze", "corpus_import", "corpus_info"), "threadscope.corpus.api"),
     **dict.fromkeys(
         (
             "FetchError",
@@ -67,6 +69,10 @@ __all__ = [
     "__version__",
     "analyze",
     "compare",
+    "corpus_add",
+    "corpus_analyze",
+    "corpus_import",
+    "corpus_info",
     "load_thread",
     "search",
 ]

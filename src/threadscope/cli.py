@@ -32,6 +32,11 @@ app = typer.Typer(
 )
 analyze_app = typer.Typer(help="Analyse a discussion and write a report.", no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze")
+corpus_app = typer.Typer(
+    help="Many threads in one DuckDB database, analysed over time: add, import, analyze, info.",
+    no_args_is_help=True,
+)
+app.add_typer(corpus_app, name="corpus")
 
 Spec = Annotated[str, typer.Argument(help="24330326, hn:<id>, an HN or X link, x:<id>, or a saved file.")]
 DataDir = Annotated[
@@ -64,6 +69,16 @@ Tone = Annotated[
 ]
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of every random step (0 to 2**32-1).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr; no progress.")]
+Since = Annotated[
+    datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Stories from this day on (YYYY-MM-DD).")
+]
+Until = Annotated[
+    datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="Stories before this day (YYYY-MM-DD).")
+]
+MinPoints = Annotated[int | None, typer.Option("--min-points", min=0, help="Only stories with this many points.")]
+Out = Annotated[str | None, typer.Option("--out", "-o", help="Report folder [default: reports/<what was analysed>].")]
+Format = Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")]
+CorpusName = Annotated[str, typer.Argument(help="The corpus: letters, digits, '-' and '_' (data/corpora/NAME.duckdb).")]
 
 
 def _version(value: bool) -> None:
@@ -181,15 +196,9 @@ def fetch(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to search HN stories for.")],
-    since: Annotated[
-        datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Stories from this day on (YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="Stories before this day (YYYY-MM-DD).")
-    ] = None,
-    min_points: Annotated[
-        int | None, typer.Option("--min-points", min=0, help="Only stories with this many points.")
-    ] = None,
+    since: Since = None,
+    until: Until = None,
+    min_points: MinPoints = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many stories to list.")] = 20,
     sort: Annotated[str, typer.Option("--sort", help="points or date.")] = "points",
     data_dir: DataDir = None,
@@ -266,6 +275,142 @@ def compare(
     written = result.write(folder, formats)
     _err(f"compared {len(specs)} threads; wrote {_listing(written)} to {folder}", quiet)
     typer.echo(str(folder))
+
+
+@corpus_app.command("add")
+def corpus_add(
+    name: CorpusName,
+    specs: Annotated[list[str] | None, typer.Argument(help="Thread specs, as 'analyze thread' takes them.")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="Add the HN stories this search finds.")] = None,
+    since: Since = None,
+    until: Until = None,
+    min_points: MinPoints = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="The most stories to add from --query.")] = None,
+    data_dir: DataDir = None,
+    offline: Offline = False,
+    refresh: Refresh = False,
+    quiet: Quiet = False,
+) -> None:
+    """Add threads to a corpus (created if new): specs, or the stories a search finds; resumes if interrupted."""
+    from threadscope.corpus.api import corpus_add as add
+
+    data_dir = _writable_data_dir(data_dir)
+    with _progress(quiet) as progress:
+        done = add(
+            name,
+            specs or [],
+            query=query,
+            since=since,
+            until=until,
+            min_points=min_points,
+            limit=limit,
+            data_dir=data_dir,
+            offline=offline,
+            refresh=refresh,
+            progress=progress,
+        )
+    found = (
+        f"; the search found {done['found']:,} stories ({done['fetched']:,} fetched now, "
+        f"{done['already']:,} before, {done['failed']:,} missing)"
+        if "found" in done
+        else ""
+    )
+    _err(
+        f"added {done['threads']:,} thread(s) from specs{found}; corpus {name} holds "
+        f"{done['corpus_threads']:,} threads, {done['posts']:,} posts",
+        quiet,
+    )
+
+
+@corpus_app.command("import")
+def corpus_import(
+    name: CorpusName,
+    file: Annotated[Path, typer.Argument(help="A Parquet file of posts.")],
+    source: Annotated[
+        str, typer.Option("--source", help="Plain layout only: whose ids these are (hn, x or plain).")
+    ] = "plain",
+    data_dir: DataDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Stream a Parquet file of posts into a corpus, in bounded memory; resumes if interrupted.
+
+    Two layouts: ClickHouse's HN posts with all-MiniLM-L6-v2 vectors (doc_id, text, vector, type, by, time,
+    title, post_score, dead, deleted; the vectors are used as they are), and a plain one (id, parent_id,
+    author, created_at, text, and an optional vector of 384 numbers).
+    """
+    from threadscope.corpus.api import corpus_import as load
+
+    data_dir = _writable_data_dir(data_dir)
+    with _progress(quiet) as progress:
+        done = load(name, file, source=source, data_dir=data_dir, progress=progress)
+    if done["already_done"]:
+        _err(f"{file} was already imported into {name}; nothing to do", quiet)
+    else:
+        _err(
+            f"imported {done['rows']:,} rows ({done['layout']} layout) into {name}: "
+            f"{done['threads']:,} threads, {done['posts']:,} posts, {done['embedded']:,} with vectors",
+            quiet,
+        )
+
+
+@corpus_app.command("analyze")
+def corpus_analyze(
+    name: CorpusName,
+    out: Out = None,
+    format: Format = "md,html,json",
+    themes: Themes = None,
+    by: Annotated[str, typer.Option("--by", help="Periods: month, quarter or year.")] = "quarter",
+    tone: Tone = "model",
+    seed: Seed = 42,
+    sample: Annotated[
+        int, typer.Option("--sample", min=100, help="The most posts the theme model is fitted on.")
+    ] = 20_000,
+    engine: Annotated[str, typer.Option("--engine", help="local (this process) or ray (Ray Data).")] = "local",
+    address: Annotated[
+        str | None, typer.Option("--address", help="With --engine ray: the cluster (default: start a local Ray).")
+    ] = None,
+    data_dir: DataDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Analyse a corpus over time: themes and tone per period, written as report.md, report.html and results.json."""
+    from threadscope import api
+    from threadscope.corpus.api import corpus_analyze as run
+
+    formats = api.check_formats(format.split(","))
+    api.parse_guided(themes)
+    folder = api.check_out_dir(out)
+    data_dir = _writable_data_dir(data_dir)
+    with _progress(quiet) as progress:
+        result = run(
+            name,
+            themes=themes,
+            by=by,
+            tone=tone,
+            seed=seed,
+            sample=sample,
+            engine=engine,
+            address=address,
+            data_dir=data_dir,
+            progress=progress,
+        )
+    folder = folder or result.default_dir()
+    written = result.write(folder, formats)
+    corpus = result.results["corpus"]
+    _err(
+        f"{name}: {corpus['analysed']:,} posts in {len(result.results['periods'])} periods, "
+        f"{len(result.results['themes'])} themes; wrote {_listing(written)} to {folder}",
+        quiet,
+    )
+    typer.echo(str(folder))
+
+
+@corpus_app.command("info")
+def corpus_info(name: CorpusName, data_dir: DataDir = None) -> None:
+    """What a corpus holds: threads, posts, vectors, time span, searches, imports and analysis runs."""
+    from threadscope.corpus.api import corpus_info as info
+
+    for key, value in info(name, data_dir=data_dir).items():
+        typer.echo(f"{key}: {printable(value)}")
 
 
 class _progress:

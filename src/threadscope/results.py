@@ -88,7 +88,8 @@ def check_writable(folder: Path, option: str) -> Path:
     return folder
 
 
-CsvWriter = Callable[[dict[str, Any], Path], Path]
+#: Writes the data files (CSV) of ``results`` into a folder and returns their paths.
+DataWriter = Callable[[dict[str, Any], Path], list[Path]]
 ReportWriter = Callable[[dict[str, Any], Path, set[str]], list[Path]]
 
 
@@ -112,11 +113,11 @@ class _Results:
         """Where ``write`` writes when not told."""
         raise NotImplementedError
 
-    def _writers(self) -> tuple[CsvWriter, ReportWriter]:
+    def _writers(self) -> tuple[DataWriter, ReportWriter]:
         raise NotImplementedError
 
     def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
-        """Write ``results.json`` and ``comments.csv`` (json), the reports and figures (md, html); return the paths."""
+        """Write ``results.json`` and the CSV tables (json), the reports and figures (md, html); return the paths."""
         from threadscope.report.results import write_results_json
 
         chosen = check_formats(formats)
@@ -124,11 +125,11 @@ class _Results:
         created = _missing_parents(out)
         try:
             out.mkdir(parents=True, exist_ok=True)
-            write_csv, write_reports = self._writers()
+            write_tables, write_reports = self._writers()
             written: list[Path] = []
             if "json" in chosen:
                 written.append(write_results_json(self.results, out / "results.json"))
-                written.append(write_csv(self.results, out / "comments.csv"))
+                written.extend(write_tables(self.results, out))
             if chosen & {"md", "html"}:
                 written.extend(write_reports(self.results, out, chosen & {"md", "html"}))
         except OSError as exc:
@@ -203,11 +204,11 @@ class Analysis(_Results):
         """``reports/<source>-<id>``."""
         return report_dir(f"{self.thread.source}-{self.thread.id}")
 
-    def _writers(self) -> tuple[CsvWriter, ReportWriter]:
+    def _writers(self) -> tuple[DataWriter, ReportWriter]:
         from threadscope import report
         from threadscope.report.results import write_comments_csv
 
-        return write_comments_csv, report.write_reports
+        return lambda results, out: [write_comments_csv(results, out / "comments.csv")], report.write_reports
 
 
 @dataclass
@@ -301,10 +302,10 @@ class Comparison(_Results):
         """``reports/compare-<source>-<id>-<source>-<id>…``, shortened when long."""
         return report_dir(compare_dir_name(self.keys))
 
-    def _writers(self) -> tuple[CsvWriter, ReportWriter]:
+    def _writers(self) -> tuple[DataWriter, ReportWriter]:
         from threadscope.report import compare as report
 
-        return report.write_comments_csv, report.write_reports
+        return lambda results, out: [report.write_comments_csv(results, out / "comments.csv")], report.write_reports
 
 
 def compare_dir_name(keys: Sequence[str], limit: int = 80) -> str:
@@ -327,3 +328,75 @@ def compare_dir_name(keys: Sequence[str], limit: int = 80) -> str:
             return "compare-" + "-".join(kept) + tail
         kept.append(part)
     return "compare-" + "-".join(kept)[: limit - 17] + f"-{digest}"
+
+
+@dataclass
+class CorpusAnalysis(_Results):
+    """A corpus analysed over time: plain results (schema ``threadscope.corpus/1``) as DataFrames.
+
+    ``path`` and ``run`` name the database and the analysis run whose
+    per-post results ``posts()`` reads back.
+    """
+
+    name: str
+    path: Path
+    run: int
+    results: dict[str, Any]
+
+    @property
+    def periods(self) -> pd.DataFrame:
+        """One row per period: posts, mean tone with its 95% CI, class shares, unassigned share."""
+        import pandas as pd
+
+        rows = [{**{k: v for k, v in p.items() if k != "ci95"}, **_ci_columns(p)} for p in self.results["periods"]]
+        return pd.DataFrame(rows).set_index("period") if rows else pd.DataFrame()
+
+    @property
+    def themes(self) -> pd.DataFrame:
+        """One row per theme: label, guided, size, share, mean tone with its CI, the period it was first seen."""
+        import pandas as pd
+
+        keep = ("id", "label", "guided", "confidence", "born", "size", "share", "sentiment_mean")
+        rows = [{**{k: t[k] for k in keep}, **_ci_columns(t)} for t in self.results["themes"]]
+        return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()
+
+    @property
+    def prevalence(self) -> pd.DataFrame:
+        """Share of each period's posts (rows) in each theme (columns, by label), 0 where a theme is absent."""
+        import pandas as pd
+
+        cells = [
+            {"period": c["period"], "theme": t["label"], "share": c["share"]}
+            for t in self.results["themes"]
+            for c in t["by_period"]
+        ]
+        if not cells:
+            return pd.DataFrame()
+        frame = pd.DataFrame(cells).pivot_table(index="period", columns="theme", values="share", aggfunc="sum")
+        return frame.reindex([p["period"] for p in self.results["periods"]]).fillna(0.0)
+
+    def posts(self) -> pd.DataFrame:
+        """Every analysed post of this run: uid, thread, author, time, period, theme, tone, sentiment, vader, text."""
+        from threadscope.corpus.store import open_store
+
+        with open_store(self.name, self.path.parent.parent, read_only=True) as store:
+            frame: pd.DataFrame = store.con.sql(
+                "SELECT r.uid, p.thread_uid AS thread, p.author, p.created_at, r.period, r.theme, r.tone, "
+                "r.sentiment, r.vader, p.text FROM post_results r JOIN posts p USING (uid) "
+                f"WHERE r.run = {int(self.run)} ORDER BY r.uid"
+            ).df()
+        return frame
+
+    def default_dir(self) -> Path:
+        """``reports/corpus-<name>``."""
+        return report_dir(f"corpus-{self.name}")
+
+    def _writers(self) -> tuple[DataWriter, ReportWriter]:
+        from threadscope.report import corpus as report
+
+        return report.write_tables, report.write_reports
+
+
+def _ci_columns(entry: dict[str, Any]) -> dict[str, Any]:
+    ci = entry.get("ci95") or [None, None]
+    return {"ci95_low": ci[0], "ci95_high": ci[1]}

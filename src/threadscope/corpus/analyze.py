@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from threadscope import __version__
 from threadscope.corpus import aggregate, fit
 from threadscope.corpus.engines import Engine, ScoreSpec, context_mixed
 from threadscope.corpus.store import Store
@@ -76,7 +77,7 @@ def analyze(
     if options.by not in BY:
         raise InputError(f"--by must be month, quarter or year, not {options.by!r:.40}")
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    clock = [time.perf_counter()]
     model = embedder.name
     analysable = store.scalar(f"SELECT count(*) FROM posts p WHERE {ANALYSABLE}")
     if not analysable:
@@ -137,7 +138,7 @@ def analyze(
     engine.score(store, scored, [model, model], total, spec, lambda table: _store_scores(store, run, table))
     timings["score"] = _lap(clock)
 
-    results = {
+    results: dict[str, Any] = {
         "schema": SCHEMA,
         "corpus": _overview(store, options, run),
         "sentiment": {**aggregate.overall(store, run, options.seed), "method": _method(options.tone)},
@@ -150,7 +151,7 @@ def analyze(
             "merge_cosine": fit.MERGE,
             "floor_percentile": fit.FLOOR_PERCENTILE,
         },
-        "meta": {"embedding_model": model, "params": params, "run": run, "timings_s": {}},
+        "meta": {"threadscope": __version__, "embedding_model": model, "params": params, "run": run, "timings_s": {}},
     }
     timings["aggregate"] = _lap(clock)
     results["meta"]["timings_s"] = timings
@@ -159,8 +160,11 @@ def analyze(
     return results, run
 
 
-def _lap(start: float) -> float:
-    return round(time.perf_counter() - start, 3)
+def _lap(clock: list[float]) -> float:
+    """Seconds since the last lap (``clock`` holds its time)."""
+    now = time.perf_counter()
+    spent, clock[0] = now - clock[0], now
+    return round(spent, 3)
 
 
 def _method(tone: str) -> dict[str, Any]:
@@ -239,4 +243,3 @@ def _term_embedder(embedder: Embedder, data_dir: Path | None) -> Callable[[list[
         return _embed_names(terms, embedder, data_dir)
 
     return embed_terms
-

@@ -185,6 +185,7 @@ class LocalEngine:
     _embedder: Embedder | None = field(default=None, repr=False)
 
     def embed(self, store: Store, select: str, params: list[Any], total: int, write: Writer) -> None:
+        """See ``Engine.embed``: page by page, through the embedding cache."""
         import pyarrow as pa
 
         from threadscope.analysis import embed
@@ -200,6 +201,7 @@ class LocalEngine:
                     self.progress("embed", done, total)
 
     def score(self, store: Store, select: str, params: list[Any], total: int, spec: ScoreSpec, write: Writer) -> None:
+        """See ``Engine.score``: page by page."""
         import pyarrow as pa
 
         done = 0
@@ -210,6 +212,7 @@ class LocalEngine:
                 self.progress("themes and tone", done, total)
 
     def close(self) -> None:
+        """Drop the embedder."""
         self._embedder = None
 
 
@@ -263,7 +266,9 @@ class RayEngine:
         dataset = ray.data.read_parquet(str(folder))
         options: dict[str, Any] = {"batch_size": 512, "batch_format": "pyarrow"}
         if actors:
-            mapped = dataset.map_batches(fn, fn_constructor_kwargs=kwargs, concurrency=self.workers, num_cpus=1, **options)
+            mapped = dataset.map_batches(
+                fn, fn_constructor_kwargs=kwargs, concurrency=self.workers, num_cpus=1, **options
+            )
         else:
             mapped = dataset.map_batches(fn, fn_kwargs=kwargs, num_cpus=1, **options)
         try:
@@ -274,6 +279,7 @@ class RayEngine:
             yield pq.read_table(path)
 
     def embed(self, store: Store, select: str, params: list[Any], total: int, write: Writer) -> None:
+        """See ``Engine.embed``: one embedder actor per worker, each through the embedding cache."""
         folder = self._shards(store, select, params, "embed-in")
         assert self._scratch is not None
         done = 0
@@ -284,6 +290,7 @@ class RayEngine:
                 self.progress("embed", done, total)
 
     def score(self, store: Store, select: str, params: list[Any], total: int, spec: ScoreSpec, write: Writer) -> None:
+        """See ``Engine.score``: ``score_batch`` as a Ray task per batch."""
         folder = self._shards(store, select, params, "score-in")
         assert self._scratch is not None
         done = 0
@@ -294,6 +301,7 @@ class RayEngine:
                 self.progress("themes and tone", done, total)
 
     def close(self) -> None:
+        """Remove the scratch shards; stop the Ray this engine started (never a cluster it joined)."""
         import shutil
 
         if self._scratch is not None:

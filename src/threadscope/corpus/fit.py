@@ -59,7 +59,7 @@ class CorpusTheme:
     @property
     def centroid(self) -> np.ndarray:
         """The unit mean of every sample post that joined the theme so far."""
-        return unit(self.total[None, :])[0]
+        return np.asarray(unit(self.total[None, :])[0])
 
 
 @dataclass

@@ -41,7 +41,10 @@ CLICKHOUSE = "clickhouse"
 PLAIN = "plain"
 LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # layout: (required columns, optional columns)
-    CLICKHOUSE: (("doc_id", "text", "vector", "type", "by", "time"), ("title", "post_score", "dead", "deleted", "parent")),
+    CLICKHOUSE: (
+        ("doc_id", "text", "vector", "type", "by", "time"),
+        ("title", "post_score", "dead", "deleted", "parent"),
+    ),
     PLAIN: (("id", "parent_id", "author", "created_at", "text"), ("vector",)),
 }
 #: Sources a plain file's ids may belong to (they name permalinks); ``plain`` has none.

@@ -110,6 +110,7 @@ class Store:
     name: str
     path: Path
     con: duckdb.DuckDBPyConnection
+    _depth: int = 0
 
     def __enter__(self) -> Store:
         return self
@@ -128,13 +129,23 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything inside commits together or not at all."""
+        """Everything inside commits together or not at all; a transaction inside another joins it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
         self.sql("BEGIN TRANSACTION")
+        self._depth = 1
         try:
             yield
         except BaseException:
+            self._depth = 0
             self.sql("ROLLBACK")
             raise
+        self._depth = 0
         self.sql("COMMIT")
 
     def counts(self) -> dict[str, int]:
@@ -171,7 +182,9 @@ def open_store(name: str, data_dir: Path, *, create: bool = False, read_only: bo
         con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT, "threads": 2})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise CorpusError(f"corpus {name!r} is in use by another threadscope process; try again when it ends") from None
+            raise CorpusError(
+                f"corpus {name!r} is in use by another threadscope process; try again when it ends"
+            ) from None
         raise CorpusError(f"cannot open corpus {name!r} ({path}): {_first_line(exc)}") from None
     except duckdb.Error as exc:
         raise CorpusError(f"corpus {name!r} ({path}) is damaged or not a DuckDB file: {_first_line(exc)}") from None
