@@ -363,8 +363,8 @@ def corpus_analyze(
     tone: Tone = "model",
     seed: Seed = 42,
     sample: Annotated[
-        int, typer.Option("--sample", min=100, help="The most posts the theme model is fitted on.")
-    ] = 20_000,
+        int, typer.Option("--sample", min=100, help="The most posts of each period the theme model is fitted on.")
+    ] = 1000,
     engine: Annotated[str, typer.Option("--engine", help="local (this process) or ray (Ray Data).")] = "local",
     address: Annotated[
         str | None, typer.Option("--address", help="With --engine ray: the cluster (default: start a local Ray).")

@@ -42,10 +42,9 @@ BY = {
 }
 #: Posts analysed: text of their own, not deleted; roots (stories) are the subject, not the discussion.
 ANALYSABLE = "NOT p.deleted AND p.text <> '' AND NOT p.is_root"
-#: Default bound on the posts the theme model is fitted on, over all periods together.
-SAMPLE = 20_000
-#: Each period's sample holds at least this many posts (if it has them), however many periods there are.
-MIN_PER_PERIOD = 200
+#: Default bound on the posts of one period the theme model is fitted on. A fixed number per period, not a
+#: share of a total: a period's sample must not depend on how many periods come after it (no look-ahead).
+SAMPLE = 1000
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def analyze(
     )
     periods = [r[0] for r in store.sql("SELECT DISTINCT period FROM work ORDER BY period")]
     dated = [p for p in periods if p != aggregate.UNDATED]
-    per_period = max(MIN_PER_PERIOD, options.sample // max(1, len(periods)))
+    per_period = options.sample
     guided_vectors = _embed_names(list(options.guided), embedder, data_dir) if options.guided else None
     fitted = fit.fit(
         [*dated, *([aggregate.UNDATED] if aggregate.UNDATED in periods else [])],

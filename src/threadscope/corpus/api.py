@@ -167,7 +167,7 @@ def corpus_analyze(
     by: str = "quarter",
     tone: str = "model",
     seed: int = 42,
-    sample: int = 20_000,
+    sample: int = 1000,
     engine: str = "local",
     address: str | None = None,
     data_dir: Path | str | None = None,
@@ -181,7 +181,7 @@ def corpus_analyze(
         by: ``month``, ``quarter`` or ``year``.
         tone: ``model`` or ``vader``.
         seed: seed of the sample draws and the clustering.
-        sample: the most posts the theme model is fitted on, over all periods.
+        sample: the most posts of each period the theme model is fitted on.
         engine: ``local`` (this process) or ``ray`` (Ray Data).
         address: with ``ray``, the cluster to join; a local Ray is started without it.
         data_dir: the cache folder, where corpora live.

@@ -11,9 +11,10 @@ memory stays flat whatever the file's size and an interrupted import resumes
 after the last committed batch. Two layouts are read:
 
 - ClickHouse's HN posts with vectors: ``doc_id, text, vector, type, by,
-  time, title, post_score, dead, deleted`` (``title``, ``post_score``,
-  ``dead``, ``deleted`` optional; a ``parent`` column is used when present).
-  Vectors are all-MiniLM-L6-v2's, so they are stored and never recomputed.
+  time, title, post_score, dead, deleted`` (``vector``, ``title``,
+  ``post_score``, ``dead``, ``deleted`` optional; a ``parent`` column is used
+  when present). Vectors are all-MiniLM-L6-v2's, so they are stored and
+  never recomputed.
 - A plain layout: ``id, parent_id, author, created_at, text`` and an optional
   ``vector``; each post's thread and depth are found by following parents.
 """
@@ -42,8 +43,8 @@ PLAIN = "plain"
 LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # layout: (required columns, optional columns)
     CLICKHOUSE: (
-        ("doc_id", "text", "vector", "type", "by", "time"),
-        ("title", "post_score", "dead", "deleted", "parent"),
+        ("doc_id", "text", "type", "by", "time"),
+        ("vector", "title", "post_score", "dead", "deleted", "parent"),
     ),
     PLAIN: (("id", "parent_id", "author", "created_at", "text"), ("vector",)),
 }
