@@ -19,7 +19,7 @@ from typing import Any
 
 from threadscope.cache import Cache, default_data_dir
 from threadscope.corpus import store as stores
-from threadscope.errors import InputError
+from threadscope.errors import InputError, OfflineError
 
 Progress = Callable[[str, int, int], None]
 
@@ -85,6 +85,8 @@ def corpus_add(
     since, until = (d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d for d in (since, until))
     if since and until and since >= until:
         raise InputError("--since must be before --until")
+    if query is not None and _flag("offline", offline):
+        raise OfflineError("corpus add --query needs the network; run it without --offline")
     folder = _data_dir(data_dir)
     stores.check_name(name)
     out: dict[str, int] = {"threads": 0}
@@ -100,11 +102,7 @@ def corpus_add(
 
             interval = search.MIN_INTERVAL_S if min_interval is None else float(min_interval)
             client = search.PoliteClient(interval)
-            hn = HackerNews(Cache(folder), client, offline=offline, refresh=refresh)
-            if offline:
-                from threadscope.errors import OfflineError
-
-                raise OfflineError("corpus add --query needs the network; run it without --offline")
+            hn = HackerNews(Cache(folder), client, refresh=refresh)
             added = search.add_search(
                 store,
                 search.Query(query, since, until, min_points, limit),

@@ -253,37 +253,41 @@ class RayEngine:
         assert self._scratch is not None
         folder = self._scratch / name
         store.con.execute(
-            f"COPY (SELECT * FROM ({select}) ORDER BY uid) TO '{folder}' "
-            f"(FORMAT parquet, PER_THREAD_OUTPUT false, FILE_SIZE_BYTES '64MB')",
+            f"COPY (SELECT * FROM ({select}) ORDER BY uid) TO '{folder}' (FORMAT parquet, FILE_SIZE_BYTES '32MB')",
             params,
         ).fetchall()
         return folder
 
-    def _run(self, folder: Path, fn: Any, kwargs: dict[str, Any], out: Path, actors: bool) -> Iterator[pa.Table]:
+    def _run(self, folder: Path, fn: Any, kwargs: dict[str, Any], actors: bool) -> Iterator[pa.Table]:
+        """``fn`` over every shard of ``folder``, one Ray dataset per shard, results streamed back.
+
+        Shards are handed to Ray with ``from_arrow`` rather than ``read_parquet``: Ray Data's file
+        listing takes a CPU slot of its own, which an actor pool as large as the cluster would never
+        leave free.
+        """
         import pyarrow.parquet as pq
+        import ray
         import ray.data
 
-        dataset = ray.data.read_parquet(str(folder))
-        options: dict[str, Any] = {"batch_size": 512, "batch_format": "pyarrow"}
+        options: dict[str, Any] = {"batch_size": 512, "batch_format": "pyarrow", "num_cpus": 1}
         if actors:
-            mapped = dataset.map_batches(
-                fn, fn_constructor_kwargs=kwargs, concurrency=self.workers, num_cpus=1, **options
-            )
+            options.update(fn_constructor_kwargs=kwargs, compute=ray.data.ActorPoolStrategy(size=self.workers))
         else:
-            mapped = dataset.map_batches(fn, fn_kwargs=kwargs, num_cpus=1, **options)
-        try:
-            mapped.write_parquet(str(out))
-        except Exception as exc:  # Ray wraps the worker's error; one line for the user
-            raise RayError(f"the Ray engine failed: {str(exc).strip().splitlines()[-1][:200]}") from None
-        for path in sorted(out.glob("*.parquet")):
-            yield pq.read_table(path)
+            options.update(fn_kwargs=kwargs)
+        for shard in sorted(folder.glob("*.parquet")):
+            mapped = ray.data.from_arrow(pq.read_table(shard)).map_batches(fn, **options)
+            try:
+                refs = mapped.to_arrow_refs()
+                for ref in refs:
+                    yield ray.get(ref)
+            except ray.exceptions.RayError as exc:  # Ray wraps the worker's error; one line for the user
+                raise RayError(f"the Ray engine failed: {str(exc).strip().splitlines()[-1][:200]}") from None
 
     def embed(self, store: Store, select: str, params: list[Any], total: int, write: Writer) -> None:
         """See ``Engine.embed``: one embedder actor per worker, each through the embedding cache."""
         folder = self._shards(store, select, params, "embed-in")
-        assert self._scratch is not None
         done = 0
-        for table in self._run(folder, _EmbedActor, {"data_dir": self.data_dir}, self._scratch / "embed-out", True):
+        for table in self._run(folder, _EmbedActor, {"data_dir": self.data_dir}, True):
             write(table)
             done += table.num_rows
             if self.progress:
@@ -292,9 +296,8 @@ class RayEngine:
     def score(self, store: Store, select: str, params: list[Any], total: int, spec: ScoreSpec, write: Writer) -> None:
         """See ``Engine.score``: ``score_batch`` as a Ray task per batch."""
         folder = self._shards(store, select, params, "score-in")
-        assert self._scratch is not None
         done = 0
-        for table in self._run(folder, _score_arrow, {"spec": spec}, self._scratch / "score-out", False):
+        for table in self._run(folder, _score_arrow, {"spec": spec}, False):
             write(table)
             done += table.num_rows
             if self.progress:
