@@ -119,3 +119,24 @@ def test_the_report_says_what_the_results_say(result: Any, tmp_path: Path) -> No
     biggest = next(t for t in stored["themes"] if t["size"])
     assert f"### {biggest['label']}" in md
     assert "## Tone over time" in md and "figures/tone_over_time.svg" in md
+
+
+def test_scoring_on_worker_processes_stores_what_one_process_does(
+    corpus: Path, result: Any, real_embedder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from threadscope.corpus import analyze, engines
+
+    monkeypatch.setattr(engines, "PARALLEL_FROM", 0)  # share even this small corpus between two processes
+    engine = engines.LocalEngine(lambda: real_embedder, corpus, workers=2)
+    with open_store("six", corpus) as store:
+        _, run = analyze.analyze(
+            store, analyze.Options(by="year"), engine=engine, embedder=real_embedder, data_dir=corpus
+        )
+        differ = store.scalar(
+            "SELECT count(*) FROM post_results a JOIN post_results b USING (uid) WHERE a.run = ? AND b.run = ? "
+            "AND (a.theme <> b.theme OR a.tone <> b.tone OR a.sentiment <> b.sentiment OR a.period <> b.period)",
+            [result.run, run],
+        )
+        counts = store.sql("SELECT run, count(*) FROM post_results WHERE run IN (?, ?) GROUP BY run", [result.run, run])
+    assert differ == 0
+    assert len({n for _, n in counts}) == 1

@@ -25,7 +25,7 @@ import numpy as np
 
 from threadscope import __version__
 from threadscope.corpus import aggregate, fit
-from threadscope.corpus.engines import Engine, ScoreSpec, context_mixed
+from threadscope.corpus.engines import Engine, ScoreSpec, context_mixed, matrix
 from threadscope.corpus.store import Store
 from threadscope.errors import InputError
 
@@ -189,17 +189,18 @@ def _overview(store: Store, options: Options, run: int) -> dict[str, Any]:
 
 
 def _sample(store: Store, model: str, period: str, limit: int) -> tuple[list[str], list[str], np.ndarray]:
-    rows = store.sql(
-        "SELECT w.uid, p.text, e.vector, pe.vector FROM work w JOIN posts p ON p.uid = w.uid "
+    rows = store.con.sql(
+        "SELECT w.uid, p.text, e.vector, pe.vector AS parent_vector FROM work w JOIN posts p ON p.uid = w.uid "
         "JOIN embeddings e ON e.uid = w.uid AND e.model = ? "
         "LEFT JOIN embeddings pe ON pe.uid = p.parent_uid AND pe.model = ? "
         "WHERE w.period = ? ORDER BY w.draw, w.uid LIMIT ?",
-        [model, model, period, limit],
-    )
-    if not rows:
+        params=[model, model, period, limit],
+    ).to_arrow_table()
+    if not rows.num_rows:
         return [], [], np.zeros((0, 0), dtype=np.float32)
-    vectors = np.asarray([r[2] for r in rows], dtype=np.float32)
-    return [r[0] for r in rows], [r[1] for r in rows], context_mixed(vectors, [r[3] for r in rows])
+    vectors = matrix(rows.column("vector"))
+    mixed = context_mixed(vectors, matrix(rows.column("parent_vector"), vectors.shape[1]))
+    return rows.column("uid").to_pylist(), rows.column("text").to_pylist(), mixed
 
 
 def _store_vectors(store: Store, table: pa.Table, model: str) -> None:

@@ -18,6 +18,7 @@ numbers whatever their batch sizes.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 ENGINES = ("local", "ray")
 #: Rows per page or batch: small enough for flat memory, large enough for the model's batching.
 PAGE_ROWS = 4096
+#: Fewer posts than this are scored in this process: starting worker processes would cost more.
+PARALLEL_FROM = 20_000
 #: Weight of the parent's vector in a reply's context-mixed vector (as in single threads).
 CONTEXT_WEIGHT = 0.5
 
@@ -77,30 +80,54 @@ def unit(vectors: np.ndarray) -> np.ndarray:
     return np.asarray(vectors / np.where(norms == 0, 1.0, norms), dtype=np.float32)
 
 
-def context_mixed(vectors: np.ndarray, parents: list[Any]) -> np.ndarray:
-    """Each post's unit vector mixed with its parent's (when the parent has one), renormalised."""
+def context_mixed(vectors: np.ndarray, parents: np.ndarray) -> np.ndarray:
+    """Each post's unit vector mixed with its parent's (rows of ``parents``; NaN rows: no parent), renormalised."""
     own = unit(vectors)
     mixed = own.copy()
-    has = [i for i, p in enumerate(parents) if p is not None and len(p) == own.shape[1]]
-    if has:
-        mixed[has] += CONTEXT_WEIGHT * unit(np.asarray([parents[i] for i in has], dtype=np.float32))
+    has = ~np.isnan(parents).any(axis=1) if len(parents) else np.zeros(0, dtype=bool)
+    if has.any():
+        mixed[has] += CONTEXT_WEIGHT * unit(parents[has])
     return unit(mixed)
 
 
-def _matrix(column: list[Any], dim: int | None = None) -> np.ndarray:
-    if not column:
-        return np.zeros((0, dim or 0), dtype=np.float32)
-    return np.asarray(column, dtype=np.float32)
+def matrix(column: Any, dim: int | None = None) -> np.ndarray:
+    """An Arrow column of vectors (lists of floats, nulls allowed) as a float32 matrix, NaN rows for nulls.
+
+    Flattened through Arrow, never through Python lists: a page holds millions of numbers.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    valid = array.is_valid().to_numpy(zero_copy_only=False)
+    values = pc.list_flatten(array.filter(valid)).to_numpy(zero_copy_only=False).astype(np.float32)
+    width = dim if dim is not None else (len(values) // int(valid.sum()) if valid.any() else 0)
+    out = np.full((len(array), width), np.nan, dtype=np.float32)
+    if valid.any():
+        out[valid] = values.reshape(-1, width)
+    return out
+
+
+def numpy_batch(table: pa.Table) -> dict[str, Any]:
+    """A page of rows (``uid, period, text, vector, parent_vector``) as lists and matrices for ``score_batch``."""
+    vectors = matrix(table.column("vector"))
+    return {
+        "uid": table.column("uid").to_pylist(),
+        "period": table.column("period").to_pylist(),
+        "text": table.column("text").to_pylist(),
+        "vector": vectors,
+        "parent_vector": matrix(table.column("parent_vector"), vectors.shape[1]),
+    }
 
 
 def score_batch(batch: Mapping[str, list[Any]], spec: ScoreSpec) -> dict[str, list[Any]]:
-    """Theme, similarity, tone, sentiment and VADER of each row (``uid, period, text, vector, parent_vector``)."""
+    """Theme, similarity, tone, sentiment and VADER of each row of a ``numpy_batch``."""
     from threadscope.analysis import sentiment
     from threadscope.analysis import tone as toning
 
     uids, periods, texts = list(batch["uid"]), list(batch["period"]), list(batch["text"])
-    vectors = _matrix(list(batch["vector"]))
-    mixed = context_mixed(vectors, list(batch["parent_vector"])) if len(vectors) else vectors
+    vectors = np.asarray(batch["vector"], dtype=np.float32)
+    mixed = context_mixed(vectors, np.asarray(batch["parent_vector"], dtype=np.float32)) if len(vectors) else vectors
     theme = np.full(len(uids), -1, dtype=np.int64)
     similarity = np.zeros(len(uids))
     for period in sorted(set(periods), key=str):
@@ -181,6 +208,7 @@ class LocalEngine:
     embedder_factory: Callable[[], Embedder]
     data_dir: Path | None
     progress: Progress | None = None
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     name: str = "local"
     _embedder: Embedder | None = field(default=None, repr=False)
 
@@ -201,15 +229,39 @@ class LocalEngine:
                     self.progress("embed", done, total)
 
     def score(self, store: Store, select: str, params: list[Any], total: int, spec: ScoreSpec, write: Writer) -> None:
-        """See ``Engine.score``: page by page."""
+        """See ``Engine.score``: page by page, on ``workers`` processes when there is enough to share.
+
+        VADER is pure Python and most of the cost, so pages go to a process pool (spawned, not forked:
+        the parent holds DuckDB's threads), at most two per worker in flight to keep memory flat.
+        """
         import pyarrow as pa
 
         done = 0
-        for page in pages(store, select, params):
-            write(pa.table(score_batch(page.to_pydict(), spec)))
-            done += page.num_rows
+
+        def finish(scored: dict[str, list[Any]]) -> None:
+            nonlocal done
+            write(pa.table(scored))
+            done += len(scored["uid"])
             if self.progress:
                 self.progress("themes and tone", done, total)
+
+        if self.workers < 2 or total < PARALLEL_FROM:
+            for page in pages(store, select, params):
+                finish(score_batch(numpy_batch(page), spec))
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+            pending: deque[Future[dict[str, list[Any]]]] = deque()
+            for page in pages(store, select, params):
+                pending.append(pool.submit(score_batch, numpy_batch(page), spec))
+                if len(pending) >= 2 * self.workers:
+                    finish(pending.popleft().result())
+            while pending:
+                finish(pending.popleft().result())
 
     def close(self) -> None:
         """Drop the embedder."""
@@ -320,7 +372,7 @@ class RayEngine:
 def _score_arrow(batch: pa.Table, spec: ScoreSpec) -> pa.Table:
     import pyarrow as pa
 
-    return pa.table(score_batch(batch.to_pydict(), spec))
+    return pa.table(score_batch(numpy_batch(batch), spec))
 
 
 class _EmbedActor:
