@@ -30,6 +30,7 @@ from threadscope.corpus.store import Store
 from threadscope.errors import InputError
 
 if TYPE_CHECKING:
+    import duckdb
     import pyarrow as pa
 
     from threadscope.analysis.embed import Embedder
@@ -90,7 +91,8 @@ def analyze(
     )
     todo = store.scalar(f"SELECT count(*) FROM ({missing})", [model])
     if todo:
-        engine.embed(store, missing, [model], todo, lambda table: _store_vectors(store, table, model))
+        with store.writer() as writer:
+            engine.embed(store, missing, [model], todo, lambda table: _store_vectors(writer, table, model))
     timings["embed"] = _lap(clock)
 
     store.sql("DROP TABLE IF EXISTS temp.work")
@@ -134,7 +136,8 @@ def analyze(
     )
     total = store.scalar("SELECT count(*) FROM work")
     spec = ScoreSpec(fitted.snapshots, options.tone)
-    engine.score(store, scored, [model, model], total, spec, lambda table: _store_scores(store, run, table))
+    with store.writer() as writer:
+        engine.score(store, scored, [model, model], total, spec, lambda table: _store_scores(writer, run, table))
     timings["score"] = _lap(clock)
 
     results: dict[str, Any] = {
@@ -203,7 +206,7 @@ def _sample(store: Store, model: str, period: str, limit: int) -> tuple[list[str
     return rows.column("uid").to_pylist(), rows.column("text").to_pylist(), mixed
 
 
-def _store_vectors(store: Store, table: pa.Table, model: str) -> None:
+def _store_vectors(writer: duckdb.DuckDBPyConnection, table: pa.Table, model: str) -> None:
     import pyarrow as pa
 
     rows = pa.table(
@@ -213,22 +216,22 @@ def _store_vectors(store: Store, table: pa.Table, model: str) -> None:
             "vector": table.column("vector").cast(pa.list_(pa.float32())),
         }
     )
-    store.con.register("new_vectors", rows)
+    writer.register("new_vectors", rows)
     try:
-        store.sql("INSERT OR IGNORE INTO embeddings SELECT * FROM new_vectors")
+        writer.execute("INSERT OR IGNORE INTO embeddings SELECT * FROM new_vectors").fetchall()
     finally:
-        store.con.unregister("new_vectors")
+        writer.unregister("new_vectors")
 
 
-def _store_scores(store: Store, run: int, table: pa.Table) -> None:
-    store.con.register("new_scores", table)
+def _store_scores(writer: duckdb.DuckDBPyConnection, run: int, table: pa.Table) -> None:
+    writer.register("new_scores", table)
     try:
-        store.sql(
+        writer.execute(
             "INSERT INTO post_results SELECT ?, uid, period, theme, similarity, tone, sentiment, vader FROM new_scores",
             [run],
-        )
+        ).fetchall()
     finally:
-        store.con.unregister("new_scores")
+        writer.unregister("new_scores")
 
 
 def _embed_names(names: list[str], embedder: Embedder, data_dir: Path | None) -> np.ndarray:

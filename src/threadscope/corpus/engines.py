@@ -8,12 +8,13 @@ of rows, so any engine that feeds them batches gives the same answers:
   snapshot, see ``corpus.fit``), its tone class and score, and VADER's
   compound.
 
-``LocalEngine`` pages through the database in this process. ``RayEngine``
-writes the rows to Parquet shards, runs the same functions as Ray Data
-``map_batches`` (on a cluster at ``address``, or on a Ray it starts on this
-machine), and hands the Parquet it wrote back for DuckDB to read. Scores are
-rounded to 6 places before they are stored, so both engines store the same
-numbers whatever their batch sizes.
+``LocalEngine`` pages through the database in this process (scoring on a
+pool of worker processes when the corpus is large). ``RayEngine`` has DuckDB
+write the rows to Parquet shards, runs the same functions as Ray Data
+``map_batches`` over them (on a cluster at ``address``, or on a Ray it starts
+on this machine), and streams the Arrow results back for DuckDB to store and
+aggregate. Scores are rounded to 6 places before they are stored, so both
+engines store the same numbers whatever their batch sizes.
 """
 
 from __future__ import annotations
@@ -184,21 +185,19 @@ class Engine(Protocol):
 Writer = Callable[["pa.Table"], None]
 
 
-def pages(store: Store, select: str, params: list[Any], rows: int = PAGE_ROWS) -> Iterator[pa.Table]:
-    """The rows of ``select`` (which must yield ``uid`` first) as Arrow tables, keyset-paged by ``uid``.
+def stream(store: Store, select: str, params: list[Any], rows: int = PAGE_ROWS) -> Iterator[pa.Table]:
+    """The rows of ``select`` as Arrow tables of at most ``rows`` rows, streamed from DuckDB.
 
-    Each page is a fresh query (``uid > last``), so the caller may write to
-    the database between pages and memory holds one page at a time.
+    Memory holds one batch (and DuckDB's own bounded buffers, which spill to
+    disk): a page-by-page ``ORDER BY ... LIMIT`` would sort the whole join,
+    vectors included, for every page. Results must be written through
+    another connection (``Store.writer``) while a stream is open.
     """
-    last = ""
-    while True:
-        page = store.con.sql(
-            f"SELECT * FROM ({select}) WHERE uid > ? ORDER BY uid LIMIT {int(rows)}", params=[*params, last]
-        ).to_arrow_table()
-        if page.num_rows == 0:
-            return
-        yield page
-        last = page.column("uid")[-1].as_py()
+    import pyarrow as pa
+
+    for batch in store.con.sql(select, params=params).to_arrow_reader(rows):
+        if batch.num_rows:
+            yield pa.Table.from_batches([batch])
 
 
 @dataclass
@@ -221,7 +220,7 @@ class LocalEngine:
         self._embedder = self._embedder or self.embedder_factory()
         done = 0
         with embed.EmbeddingCache(self.data_dir) as cache:
-            for page in pages(store, select, params):
+            for page in stream(store, select, params):
                 vectors = embed_batch(page.column("text").to_pylist(), self._embedder, cache)
                 write(pa.table({"uid": page.column("uid"), "vector": list(vectors.astype(np.float32))}))
                 done += page.num_rows
@@ -246,7 +245,7 @@ class LocalEngine:
                 self.progress("themes and tone", done, total)
 
         if self.workers < 2 or total < PARALLEL_FROM:
-            for page in pages(store, select, params):
+            for page in stream(store, select, params):
                 finish(score_batch(numpy_batch(page), spec))
             return
         import multiprocessing
@@ -256,7 +255,7 @@ class LocalEngine:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
             pending: deque[Future[dict[str, list[Any]]]] = deque()
-            for page in pages(store, select, params):
+            for page in stream(store, select, params):
                 pending.append(pool.submit(score_batch, numpy_batch(page), spec))
                 if len(pending) >= 2 * self.workers:
                     finish(pending.popleft().result())

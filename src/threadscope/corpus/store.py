@@ -148,6 +148,15 @@ class Store:
         self._depth = 0
         self.sql("COMMIT")
 
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A second connection to the same database, for writing while ``con`` streams a query's rows."""
+        cursor = self.con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
     def counts(self) -> dict[str, int]:
         """How many threads, posts, posts with text and embedded posts the corpus holds."""
         return {
