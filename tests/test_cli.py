@@ -37,7 +37,22 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-@pytest.mark.parametrize("command", [[], ["analyze"], ["analyze", "thread"], ["fetch"], ["search"], ["compare"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["analyze"],
+        ["analyze", "thread"],
+        ["fetch"],
+        ["search"],
+        ["compare"],
+        ["corpus"],
+        ["corpus", "add"],
+        ["corpus", "import"],
+        ["corpus", "analyze"],
+        ["corpus", "info"],
+    ],
+)
 def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run([*command, "--help"], capsys)
     assert code == 0

@@ -140,3 +140,46 @@ def test_scoring_on_worker_processes_stores_what_one_process_does(
         counts = store.sql("SELECT run, count(*) FROM post_results WHERE run IN (?, ?) GROUP BY run", [result.run, run])
     assert differ == 0
     assert len({n for _, n in counts}) == 1
+
+
+def test_guided_names_become_themes_that_keep_the_users_words(corpus: Path) -> None:
+    guided = corpus_analyze("six", by="year", themes="browser fingerprinting, video copyright", data_dir=corpus)
+    themes = {t["label"]: t for t in guided.results["themes"] if t["guided"]}
+    assert set(themes) == {"browser fingerprinting", "video copyright"}
+    posts = guided.posts()
+    story = posts["thread"].str.split(":").str[1].str[-8:]  # the real story each copy was made from
+    share = {
+        label: story[posts["theme"] == themes[label]["id"]].value_counts(normalize=True)
+        for label in ("browser fingerprinting", "video copyright")
+    }
+    assert all(len(story[posts["theme"] == themes[label]["id"]]) >= 20 for label in share)
+    # each name draws more from the thread that discusses it than the other name does. Not a precision
+    # check: the speed thread's comments about browsers join "browser fingerprinting" too (see the
+    # closing note of the corpus issue), which is why this compares the two names instead.
+    assert share["browser fingerprinting"].get("27145911", 0) > share["video copyright"].get("27145911", 0)
+    assert share["video copyright"].get("17338700", 0) > share["browser fingerprinting"].get("17338700", 0)
+
+
+def test_the_command_line_builds_and_reports_a_corpus_from_saved_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import shared_file
+    from tests.test_cli import run
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("THREADSCOPE_DATA_DIR", str(tmp_path / "cache"))
+    files = [str(shared_file(f)) for f in ("hn/items/27145911.json", "hn/converted/26312516.json")]
+    code, _, err = run(["corpus", "add", "two", *files, "--quiet"], capsys)
+    assert code == 0, err
+    code, out, err = run(["corpus", "analyze", "two", "--by", "year", "--quiet"], capsys)
+    assert code == 0, err
+    folder = Path(out.strip())
+    assert folder == Path("reports/corpus-two")
+    results = json.loads((folder / "results.json").read_text())
+    assert results["corpus"]["threads"] == 2
+    assert [p["period"] for p in results["periods"]] == ["2021"]  # both threads are from 2021
+    # one period: no line to draw, and the report says why instead of showing a single point
+    assert "fall in fewer than two periods" in (folder / "report.md").read_text()
+    assert not (folder / "figures" / "tone_over_time.svg").exists()
+    code, out, _ = run(["corpus", "info", "two"], capsys)
+    assert code == 0 and "threads: 2" in out and "runs: 1" in out

@@ -26,7 +26,7 @@ import numpy as np
 from threadscope import __version__
 from threadscope.corpus import aggregate, fit
 from threadscope.corpus.engines import Engine, ScoreSpec, context_mixed, matrix
-from threadscope.corpus.store import Store
+from threadscope.corpus.store import Store, insert_new
 from threadscope.errors import InputError
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def _store_vectors(writer: duckdb.DuckDBPyConnection, table: pa.Table, model: st
     )
     writer.register("new_vectors", rows)
     try:
-        writer.execute("INSERT OR IGNORE INTO embeddings SELECT * FROM new_vectors").fetchall()
+        insert_new(writer, "embeddings", "new_vectors", ("uid", "model"))
     finally:
         writer.unregister("new_vectors")
 

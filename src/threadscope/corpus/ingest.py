@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from threadscope.corpus.store import Store
+from threadscope.corpus.store import Store, insert_new
 from threadscope.errors import FileFormatError, InputError
 from threadscope.model import Thread
 from threadscope.text import html_to_text
@@ -407,13 +407,13 @@ def _store_batch(
         con.register("batch_vectors", embedded)
     try:
         with store.transaction():
-            store.sql("INSERT OR IGNORE INTO posts SELECT * FROM batch_posts")
+            insert_new(store, "posts", "batch_posts", ("uid",))
             store.sql(
                 "INSERT OR IGNORE INTO threads SELECT uid, source, id, _title, NULL, NULL, author, created_at, "
                 "_points, NULL, now()::TIMESTAMP FROM batch_stories"
             )
             if embedded is not None:
-                store.sql("INSERT OR IGNORE INTO embeddings SELECT * FROM batch_vectors")
+                insert_new(store, "embeddings", "batch_vectors", ("uid", "model"))
             store.sql("INSERT OR REPLACE INTO imports VALUES (?, ?, ?, false)", [key, layout, seen])
     finally:
         for name in ("batch_posts", "batch_stories", "batch_vectors"):

@@ -22,6 +22,12 @@ sources; times are UTC ``TIMESTAMP``):
 - ``imports``: the Parquet files imported, with the batches done.
 - ``runs`` and ``post_results``: each ``corpus analyze`` run's parameters and
   results, and each post's theme and tone in that run.
+
+The three tables that grow with the corpus (``posts``, ``embeddings``,
+``post_results``) have no primary key: DuckDB keeps a key's index in memory,
+which would grow with every post imported. Their keys (``uid``; ``uid,
+model``; ``run, uid``) are kept unique by the writers instead, with
+anti-joins (``insert_new``).
 """
 
 from __future__ import annotations
@@ -52,11 +58,11 @@ CREATE TABLE IF NOT EXISTS threads (
     permalink VARCHAR, author VARCHAR, created_at TIMESTAMP, points INTEGER, spec VARCHAR,
     added_at TIMESTAMP NOT NULL);
 CREATE TABLE IF NOT EXISTS posts (
-    uid VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, id VARCHAR NOT NULL, thread_uid VARCHAR,
+    uid VARCHAR NOT NULL, source VARCHAR NOT NULL, id VARCHAR NOT NULL, thread_uid VARCHAR,
     parent_uid VARCHAR, author VARCHAR, created_at TIMESTAMP, text VARCHAR NOT NULL,
     deleted BOOLEAN NOT NULL, depth INTEGER, is_root BOOLEAN NOT NULL);
 CREATE TABLE IF NOT EXISTS embeddings (
-    uid VARCHAR NOT NULL, model VARCHAR NOT NULL, vector FLOAT[] NOT NULL, PRIMARY KEY (uid, model));
+    uid VARCHAR NOT NULL, model VARCHAR NOT NULL, vector FLOAT[] NOT NULL);
 CREATE TABLE IF NOT EXISTS searches (
     key VARCHAR PRIMARY KEY, query VARCHAR NOT NULL, params VARCHAR NOT NULL, cursor BIGINT,
     pages INTEGER NOT NULL, done BOOLEAN NOT NULL);
@@ -69,12 +75,30 @@ CREATE TABLE IF NOT EXISTS runs (
     run INTEGER PRIMARY KEY, created_at TIMESTAMP NOT NULL, params VARCHAR NOT NULL, results VARCHAR);
 CREATE TABLE IF NOT EXISTS post_results (
     run INTEGER NOT NULL, uid VARCHAR NOT NULL, period VARCHAR, theme INTEGER, similarity DOUBLE,
-    tone INTEGER, sentiment DOUBLE, vader DOUBLE, PRIMARY KEY (run, uid));
+    tone INTEGER, sentiment DOUBLE, vader DOUBLE);
 """
 
 
 class CorpusError(ThreadscopeError):
     """The corpus database cannot be used (locked by another process, damaged, from a newer version)."""
+
+
+def insert_new(store: Store | duckdb.DuckDBPyConnection, table: str, source: str, key: tuple[str, ...]) -> None:
+    """``INSERT INTO table SELECT * FROM source`` for the rows whose ``key`` is not in ``table`` yet.
+
+    Rows repeating a key within ``source`` keep the first of them. ``store``
+    may be a second connection (``Store.writer``).
+    """
+    columns = ", ".join(key)
+    match = " AND ".join(f"t.{k} = s.{k}" for k in key)
+    sql = (
+        f"INSERT INTO {table} SELECT * EXCLUDE (_row) FROM (SELECT *, row_number() OVER (PARTITION BY {columns}) "
+        f"AS _row FROM {source}) s WHERE _row = 1 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"
+    )
+    if isinstance(store, Store):
+        store.sql(sql)
+    else:
+        store.execute(sql).fetchall()
 
 
 def check_name(name: object) -> str:
