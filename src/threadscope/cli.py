@@ -390,6 +390,7 @@ def corpus_analyze(
             sample=sample,
             engine=engine,
             address=address,
+            workers=os.cpu_count() or 1,
             data_dir=data_dir,
             progress=progress,
         )

@@ -168,6 +168,7 @@ def corpus_analyze(
     sample: int = 1000,
     engine: str = "local",
     address: str | None = None,
+    workers: int = 1,
     data_dir: Path | str | None = None,
     progress: Progress | None = None,
 ) -> Any:
@@ -182,6 +183,10 @@ def corpus_analyze(
         sample: the most posts of each period the theme model is fitted on.
         engine: ``local`` (this process) or ``ray`` (Ray Data).
         address: with ``ray``, the cluster to join; a local Ray is started without it.
+        workers: with ``local``, processes that score posts (tone, themes) in parallel on a large corpus.
+            Workers are spawned, so a script that passes more than 1 must guard its entry point with
+            ``if __name__ == "__main__":`` (Python's rule for ``multiprocessing``); the command line uses
+            every core.
         data_dir: the cache folder, where corpora live.
         progress: called as ``progress(stage, done, total)``.
 
@@ -198,6 +203,7 @@ def corpus_analyze(
     _check_tone(tone)
     _check_seed(seed)
     _check_count("sample", sample)
+    _check_count("workers", workers)
     if by not in analyze.BY:
         raise InputError(f"--by must be month, quarter or year, not {by!r:.40}")
     folder = _data_dir(data_dir)
@@ -206,7 +212,12 @@ def corpus_analyze(
     options = analyze.Options(by=by, guided=tuple(guided), tone=tone, seed=seed, sample=sample)
     with stores.open_store(name, folder) as store:
         runner = engines.make_engine(
-            engine, embedder_factory=lambda: embedder, data_dir=folder, address=address, progress=progress
+            engine,
+            embedder_factory=lambda: embedder,
+            data_dir=folder,
+            address=address,
+            workers=workers,
+            progress=progress,
         )
         try:
             results, run = analyze.analyze(

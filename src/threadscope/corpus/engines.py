@@ -19,7 +19,6 @@ engines store the same numbers whatever their batch sizes.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -207,7 +206,7 @@ class LocalEngine:
     embedder_factory: Callable[[], Embedder]
     data_dir: Path | None
     progress: Progress | None = None
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    workers: int = 1
     name: str = "local"
     _embedder: Embedder | None = field(default=None, repr=False)
 
@@ -399,6 +398,7 @@ def make_engine(
     embedder_factory: Callable[[], Embedder],
     data_dir: Path | None,
     address: str | None = None,
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> Engine:
     """The engine ``name`` (``local`` or ``ray``).
@@ -413,5 +413,5 @@ def make_engine(
     if name == "local":
         if address:
             raise InputError("--address is for --engine ray")
-        return LocalEngine(embedder_factory, data_dir, progress)
+        return LocalEngine(embedder_factory, data_dir, progress, workers)
     return RayEngine(data_dir, address, progress=progress)
