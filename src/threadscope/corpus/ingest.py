@@ -219,7 +219,10 @@ def import_parquet(
             if progress:
                 progress("import", seen, total)
     except (pa.ArrowException, OSError) as exc:
-        raise FileFormatError(f"{path} could not be read after row {seen - read:,} ({_short(exc)})") from None
+        raise FileFormatError(
+            f"{path} could not be read past row {seen:,} ({_short(exc)}); the rows before are stored, "
+            "and importing it again resumes there"
+        ) from None
     with store.transaction():
         link_threads(store)
         store.sql("INSERT OR REPLACE INTO imports VALUES (?, ?, ?, true)", [key, layout, total])
