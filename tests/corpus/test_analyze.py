@@ -183,3 +183,17 @@ def test_the_command_line_builds_and_reports_a_corpus_from_saved_threads(
     assert not (folder / "figures" / "tone_over_time.svg").exists()
     code, out, _ = run(["corpus", "info", "two"], capsys)
     assert code == 0 and "threads: 2" in out and "runs: 1" in out
+
+
+def test_an_interrupted_analysis_leaves_no_half_run(corpus: Path, result: Any) -> None:
+    def stop(stage: str, done: int, total: int) -> None:
+        if stage == "themes and tone":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        corpus_analyze("six", by="year", data_dir=corpus, progress=stop)
+    with open_store("six", corpus, read_only=True) as store:
+        runs = [r[0] for r in store.sql("SELECT run FROM runs ORDER BY run")]
+        partial = store.scalar("SELECT count(*) FROM post_results WHERE run NOT IN (SELECT run FROM runs)")
+    assert result.run in runs and partial == 0
+    assert len(result.posts()) == result.results["corpus"]["analysed"]  # the finished run is intact

@@ -136,8 +136,13 @@ def analyze(
     )
     total = store.scalar("SELECT count(*) FROM work")
     spec = ScoreSpec(fitted.snapshots, options.tone)
-    with store.writer() as writer:
-        engine.score(store, scored, [model, model], total, spec, lambda table: _store_scores(writer, run, table))
+    try:
+        with store.writer() as writer:
+            engine.score(store, scored, [model, model], total, spec, lambda table: _store_scores(writer, run, table))
+    except BaseException:  # an interrupted run leaves no half-scored run behind; earlier runs stay
+        store.sql("DELETE FROM post_results WHERE run = ?", [run])
+        store.sql("DELETE FROM runs WHERE run = ?", [run])
+        raise
     timings["score"] = _lap(clock)
 
     results: dict[str, Any] = {
