@@ -10,10 +10,12 @@ def main() -> None:
     try:
         from threadscope.cli import main as run
     except KeyboardInterrupt:
+        import os
         import sys
 
         sys.stderr.write("threadscope: error: interrupted\n")
-        raise SystemExit(130) from None
+        sys.stderr.flush()
+        os._exit(130)  # not SystemExit: see threadscope.cli._exit_interrupted
     run()
 
 

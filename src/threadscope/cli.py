@@ -68,6 +68,8 @@ Tone = Annotated[
     ),
 ]
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of every random step (0 to 2**32-1).")]
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr; no progress.")]
 Since = Annotated[
     datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Stories from this day on (YYYY-MM-DD).")
@@ -467,7 +469,24 @@ def _err(message: str, quiet: bool) -> None:
 
 def _fail(message: str, code: int) -> NoReturn:
     typer.echo(f"threadscope: error: {printable(message)}", err=True)
+    if code == INTERRUPTED:
+        _exit_interrupted()
     raise SystemExit(code)
+
+
+def _exit_interrupted() -> NoReturn:
+    """End the process with exit code 130 after Ctrl-C, by ``os._exit``.
+
+    ``SystemExit(130)`` is not enough: when the interrupt landed while a C
+    extension was running Python code during an import, CPython 3.11 remembers
+    an "unhandled" KeyboardInterrupt and, at exit, kills itself with SIGINT
+    (exit -2) although threadscope handled it. Files in flight are already
+    closed by then (context managers ran as the interrupt unwound); only the
+    standard streams need flushing.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(INTERRUPTED)
 
 
 class _PrintableFormatter(logging.Formatter):
