@@ -120,14 +120,44 @@ def _file(rows: int, layout: str, vectors: bool) -> Path:
     return path
 
 
+EMBED_HEADING = "## Embedding throughput"
+
+
+def _embed_section(posts: int) -> list[str]:
+    """The same posts without vectors embedded by the local engine and by a local Ray of 2 workers."""
+    bare = _file(posts, "plain", False)
+    local = _child(EMBED, str(bare), "local")
+    ray = _child(EMBED, str(bare), "ray")
+    print(local, ray, flush=True)
+    rate = {name: float(r["posts"]) / float(r["embed_s"]) for name, r in (("local", local), ("ray", ray))}  # type: ignore[arg-type]
+    return [
+        f"{EMBED_HEADING} ({local['posts']:,} posts without vectors)",
+        "",
+        "| engine | embed s | posts/s | start-up s |",
+        "|---|---:|---:|---:|",
+        f"| local (this process, torch on 2 cores) | {local['embed_s']:.1f} | {rate['local']:.0f} | – |",
+        f"| Ray (local Ray, 2 workers) | {ray['embed_s']:.1f} | {rate['ray']:.0f} | {ray['startup_s']:.1f} |",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--baseline-up-to", type=int, default=100_000)
     parser.add_argument("--embed", type=int, default=2_000, help="posts embedded by each engine")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "CORPUS.md")
+    parser.add_argument(
+        "--embed-only", action="store_true", help="rerun only the embedding comparison and replace its section"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.embed_only:
+        kept = args.out.read_text(encoding="utf-8").split(EMBED_HEADING)[0].rstrip("\n")
+        section = _embed_section(args.embed)
+        command = f"`.venv/bin/python benchmarks/corpus_bench.py --embed-only --embed {args.embed}`"
+        args.out.write_text(f"{kept}\n\n{section[0]}\n\nCommand: {command}.\n\n" + "\n".join(section[2:]) + "\n")
+        print(f"rewrote the embedding section of {args.out}")
+        return 0
 
     rows = []
     for n in args.rows:
@@ -136,11 +166,6 @@ def main(argv: list[str] | None = None) -> int:
         base = _child(BASELINE, str(path)) if n <= args.baseline_up_to else None
         rows.append((n, ours, base))
         print(n, ours, base, flush=True)
-
-    bare = _file(args.embed, "plain", False)
-    local = _child(EMBED, str(bare), "local")
-    ray = _child(EMBED, str(bare), "ray")
-    print(local, ray, flush=True)
 
     lines = [
         "# Corpus mode: speed and memory",
@@ -169,18 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["", "Stages of `corpus analyze` (seconds):", ""]
     for n, ours, _ in rows:
         lines.append(f"- {n:,} posts: {json.dumps(ours['timings'])}")
-    lines += [
-        "",
-        f"## Embedding throughput ({local['posts']:,} posts without vectors)",
-        "",
-        "| engine | embed s | posts/s | start-up s |",
-        "|---|---:|---:|---:|",
-        f"| local (this process, torch on 2 cores) | {local['embed_s']:.1f} "
-        f"| {float(local['posts']) / float(local['embed_s']):.0f} | – |",  # type: ignore[arg-type]
-        f"| Ray (local Ray, 2 workers) | {ray['embed_s']:.1f} "
-        f"| {float(ray['posts']) / float(ray['embed_s']):.0f} | {ray['startup_s']:.1f} |",  # type: ignore[arg-type]
-        "",
-    ]
+    lines += ["", *_embed_section(args.embed), ""]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

@@ -325,7 +325,11 @@ class RayEngine:
         else:
             options.update(fn_kwargs=kwargs)
         for shard in sorted(folder.glob("*.parquet")):
-            mapped = ray.data.from_arrow(pq.read_table(shard)).map_batches(fn, **options)
+            table = pq.read_table(shard)
+            # one block per batch, so every worker gets some: a shard is otherwise one block, one worker
+            step = int(options["batch_size"])
+            blocks = [table.slice(start, step) for start in range(0, max(1, table.num_rows), step)]
+            mapped = ray.data.from_arrow(blocks).map_batches(fn, **options)
             try:
                 refs = mapped.to_arrow_refs()
                 for ref in refs:
