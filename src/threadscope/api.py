@@ -117,13 +117,26 @@ def search(
     if sort not in {"points", "date"}:
         raise InputError(f"--sort must be points or date, not {sort!r}")
     _check_count("limit", limit)
+    since, until = check_window(since, until, min_points)
+    source = HackerNews(Cache(check_data_dir(data_dir)), offline=_flag("offline", offline))
+    return source.search(query, since=since, until=until, min_points=min_points, limit=limit, sort=sort)
+
+
+def check_window(
+    since: datetime | None, until: datetime | None, min_points: int | None
+) -> tuple[datetime | None, datetime | None]:
+    """``since`` and ``until`` as aware datetimes (naive ones are UTC), checked with ``min_points``.
+
+    Raises:
+        InputError: ``min_points`` not a whole number ≥ 0, or ``since`` not before ``until``.
+
+    """
     if min_points is not None and (not isinstance(min_points, int) or isinstance(min_points, bool) or min_points < 0):
         raise InputError(f"--min-points must be a whole number of at least 0, not {min_points!r:.40}")
     since, until = (d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d for d in (since, until))
     if since and until and since >= until:
         raise InputError("--since must be before --until")
-    source = HackerNews(Cache(check_data_dir(data_dir)), offline=_flag("offline", offline))
-    return source.search(query, since=since, until=until, min_points=min_points, limit=limit, sort=sort)
+    return since, until
 
 
 def parse_guided(themes: str | Iterable[str] | None) -> list[str]:

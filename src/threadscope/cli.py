@@ -124,9 +124,8 @@ def analyze_thread(
     """Analyse one thread: themes, tone and reply structure, written as report.md, report.html and results.json."""
     from threadscope import api
 
-    formats = api.check_formats(format.split(","))
+    formats, folder = _report_options(format, themes, out)
     guided = api.parse_guided(themes)
-    folder = api.check_out_dir(out)
     data_dir = _writable_data_dir(data_dir)
     with _progress(quiet) as progress:
         result = api.analyze(
@@ -254,9 +253,7 @@ def compare(
     """Compare the tone, themes and shape of two or more threads."""
     from threadscope import api
 
-    formats = api.check_formats(format.split(","))
-    api.parse_guided(themes)
-    folder = api.check_out_dir(out)
+    formats, folder = _report_options(format, themes, out)
     data_dir = _writable_data_dir(data_dir)
     with _progress(quiet) as progress:
         result = api.compare(
@@ -375,12 +372,9 @@ def corpus_analyze(
     quiet: Quiet = False,
 ) -> None:
     """Analyse a corpus over time: themes and tone per period, written as report.md, report.html and results.json."""
-    from threadscope import api
     from threadscope.corpus.api import corpus_analyze as run
 
-    formats = api.check_formats(format.split(","))
-    api.parse_guided(themes)
-    folder = api.check_out_dir(out)
+    formats, folder = _report_options(format, themes, out)
     data_dir = _writable_data_dir(data_dir)
     with _progress(quiet) as progress:
         result = run(
@@ -443,6 +437,15 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def _report_options(format: str, themes: str | None, out: str | None) -> tuple[set[str], Path | None]:
+    """The report formats and ``--out`` folder, with ``--themes``, checked before anything is fetched or computed."""
+    from threadscope import api
+
+    formats = api.check_formats(format.split(","))
+    api.parse_guided(themes)
+    return formats, api.check_out_dir(out)
 
 
 def _writable_data_dir(data_dir: Path | None) -> Path:

@@ -13,7 +13,7 @@ no lock outlives a call. Errors a user can cause are ``ThreadscopeError``s.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ def corpus_add(
         ThreadscopeError: with a message fit for the user; whatever was added before stays.
 
     """
-    from threadscope.api import _check_count, _flag, load_thread
+    from threadscope.api import _check_count, _flag, check_window, load_thread
     from threadscope.corpus import ingest, search
 
     if isinstance(specs, str):
@@ -80,11 +80,7 @@ def corpus_add(
         raise InputError("--query needs words to look for")
     if limit is not None:
         _check_count("limit", limit)
-    if min_points is not None and (not isinstance(min_points, int) or isinstance(min_points, bool) or min_points < 0):
-        raise InputError(f"--min-points must be a whole number of at least 0, not {min_points!r:.40}")
-    since, until = (d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d for d in (since, until))
-    if since and until and since >= until:
-        raise InputError("--since must be before --until")
+    since, until = check_window(since, until, min_points)
     if query is not None and _flag("offline", offline):
         raise OfflineError("corpus add --query needs the network; run it without --offline")
     folder = _data_dir(data_dir)

@@ -3,7 +3,7 @@
 Two kinds of work touch every post, and both are pure functions of a batch
 of rows, so any engine that feeds them batches gives the same answers:
 
-- ``embed_batch``: the vectors of posts that lack one;
+- ``embed.embed_texts``: the vectors of posts that lack one (through the cache);
 - ``score_batch``: each post's theme (nearest theme of its period's
   snapshot, see ``corpus.fit``), its tone class and score, and VADER's
   compound.
@@ -153,15 +153,6 @@ def score_batch(batch: Mapping[str, list[Any]], spec: ScoreSpec) -> dict[str, li
     }
 
 
-def embed_batch(texts: list[str], embedder: Embedder, cache: Any | None = None) -> np.ndarray:
-    """The embedder's vectors of ``texts``, through the embedding cache when one is given."""
-    from threadscope.analysis import embed
-
-    if cache is None:
-        return embedder.embed(texts)
-    return embed.embed_texts(texts, embedder, cache)
-
-
 # --------------------------------------------------------------------------
 # engines
 
@@ -220,7 +211,7 @@ class LocalEngine:
         done = 0
         with embed.EmbeddingCache(self.data_dir) as cache:
             for page in stream(store, select, params):
-                vectors = embed_batch(page.column("text").to_pylist(), self._embedder, cache)
+                vectors = embed.embed_texts(page.column("text").to_pylist(), self._embedder, cache)
                 write(pa.table({"uid": page.column("uid"), "vector": list(vectors.astype(np.float32))}))
                 done += page.num_rows
                 if self.progress:
@@ -392,7 +383,7 @@ class _EmbedActor:
         from threadscope.analysis import embed
 
         with embed.EmbeddingCache(self.data_dir) as cache:
-            vectors = embed_batch(batch.column("text").to_pylist(), self.embedder, cache)
+            vectors = embed.embed_texts(batch.column("text").to_pylist(), self.embedder, cache)
         return pa.table({"uid": batch.column("uid"), "vector": list(vectors.astype(np.float32))})
 
 
