@@ -177,6 +177,10 @@ class SentenceTransformerEmbedder:
         """Whether the model has been loaded into memory."""
         return self._model is not None
 
+    def load(self) -> None:
+        """Load the model now rather than on the first ``embed`` (a worker that should be ready to work)."""
+        self._load()
+
     def embed(self, texts: list[str]) -> np.ndarray:
         """Encode ``texts``; loads the model on first use."""
         model = self._load()

@@ -290,11 +290,11 @@ class RayEngine:
             self._started = True
         self._scratch = Path(tempfile.mkdtemp(prefix="threadscope-ray-"))
 
-    def _shards(self, store: Store, select: str, params: list[Any], name: str) -> Path:
+    def _shards(self, store: Store, select: str, params: list[Any], name: str, order: str = "uid") -> Path:
         assert self._scratch is not None
         folder = self._scratch / name
         store.con.execute(
-            f"COPY (SELECT * FROM ({select}) ORDER BY uid) TO '{folder}' (FORMAT parquet, FILE_SIZE_BYTES '32MB')",
+            f"COPY (SELECT * FROM ({select}) ORDER BY {order}) TO '{folder}' (FORMAT parquet, FILE_SIZE_BYTES '32MB')",
             params,
         ).fetchall()
         return folder
@@ -310,7 +310,7 @@ class RayEngine:
         import ray
         import ray.data
 
-        options: dict[str, Any] = {"batch_size": 512, "batch_format": "pyarrow", "num_cpus": 1}
+        options: dict[str, Any] = {"batch_size": 128, "batch_format": "pyarrow", "num_cpus": 1}
         if actors:
             options.update(fn_constructor_kwargs=kwargs, compute=ray.data.ActorPoolStrategy(size=self.workers))
         else:
@@ -330,7 +330,8 @@ class RayEngine:
 
     def embed(self, store: Store, select: str, params: list[Any], total: int, write: Writer) -> None:
         """See ``Engine.embed``: one embedder actor per worker, each through the embedding cache."""
-        folder = self._shards(store, select, params, "embed-in")
+        # by length: each batch pads little, so small batches cost no more and keep both workers busy
+        folder = self._shards(store, select, params, "embed-in", order="length(text), uid")
         done = 0
         for table in self._run(folder, _EmbedActor, {"data_dir": self.data_dir}, True):
             write(table)
@@ -375,6 +376,7 @@ class _EmbedActor:
         from threadscope.analysis.embed import SentenceTransformerEmbedder
 
         self.embedder = SentenceTransformerEmbedder(None, data_dir=data_dir)
+        self.embedder.load()  # part of the actor's start-up, before Ray hands it a batch
         self.data_dir = data_dir
 
     def __call__(self, batch: pa.Table) -> pa.Table:
