@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from threadscope.analysis import numbers
 from threadscope.analysis.numbers import mean4, plural, round4
 
 #: A thread needs this many scored comments before its tone is compared.
@@ -48,8 +49,6 @@ Z_DISTINCTIVE = 1.96
 PRIOR_PER_CATEGORY = 5.0
 #: Romano et al. (2006) thresholds for |Cliff's delta|.
 EFFECT_SIZES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"), (math.inf, "large"))
-#: Bound the bootstrap's index matrix (resamples × comments) to keep memory flat.
-_MAX_DRAWS = 4_000_000
 
 #: Structure figures shown side by side, as (key in the summary, path in ``analyze_structure``'s dict).
 STRUCTURE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -87,23 +86,7 @@ def bootstrap_diff_ci(
         ``[low, high]`` rounded to 4 places, or ``None`` when either sample has fewer than two values.
 
     """
-    xa = np.asarray(a, dtype=float)
-    xb = np.asarray(b, dtype=float)
-    if xa.size < 2 or xb.size < 2:
-        return None
-    rng = np.random.default_rng(seed)
-    diffs = _boot_means(xa, rng, n_boot) - _boot_means(xb, rng, n_boot)
-    low, high = np.percentile(diffs, [2.5, 97.5])
-    return [round4(low), round4(high)]
-
-
-def _boot_means(data: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
-    means = np.empty(n_boot)
-    step = max(1, _MAX_DRAWS // data.size)
-    for start in range(0, n_boot, step):
-        stop = min(n_boot, start + step)
-        means[start:stop] = data[rng.integers(0, data.size, size=(stop - start, data.size))].mean(axis=1)
-    return means
+    return numbers.bootstrap_ci([a, b], seed=seed, n_boot=n_boot)
 
 
 def mann_whitney(a: Sequence[float], b: Sequence[float]) -> tuple[float, float | None] | None:

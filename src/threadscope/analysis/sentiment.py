@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from threadscope.analysis import numbers
 from threadscope.analysis.numbers import mean4, round4
 from threadscope.model import Post, Thread
 
@@ -37,8 +38,6 @@ EXCERPT_CHARS = 200
 TOP_EXTREMES = 3
 MIN_SUBTHREAD_POSTS = 3
 TOP_SUBTHREADS = 10
-#: Bound the bootstrap's index matrix (resamples × posts) to keep memory flat on huge threads.
-_MAX_DRAWS = 4_000_000
 
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -130,28 +129,13 @@ def score_posts(thread: Thread) -> dict[str, float | None]:
 
 
 def bootstrap_ci(values: Sequence[float], seed: int = 0, n_boot: int = 2000) -> list[float] | None:
-    """95% percentile bootstrap interval of the mean, deterministic for a seed.
-
-    Args:
-        values: the sample.
-        seed: seed of ``numpy.random.default_rng``.
-        n_boot: number of resamples.
+    """95% percentile bootstrap interval of the mean, deterministic for a seed (``numbers.bootstrap_ci``).
 
     Returns:
         ``[low, high]`` rounded to 4 places, or ``None`` for fewer than two values.
 
     """
-    data = np.asarray(values, dtype=float)
-    if data.size < 2:
-        return None
-    rng = np.random.default_rng(seed)
-    means = np.empty(n_boot)
-    step = max(1, _MAX_DRAWS // data.size)
-    for start in range(0, n_boot, step):
-        stop = min(n_boot, start + step)
-        means[start:stop] = data[rng.integers(0, data.size, size=(stop - start, data.size))].mean(axis=1)
-    low, high = np.percentile(means, [2.5, 97.5])
-    return [round4(low), round4(high)]
+    return numbers.bootstrap_ci([values], seed=seed, n_boot=n_boot)
 
 
 def summarize_sentiment(
