@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-import threading
+import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from werkzeug import Request, Response
 
 #: ../shared/data relative to the project root; never copied into the project.
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -81,53 +84,41 @@ class LocalServer:
 
 @pytest.fixture
 def local_server() -> Iterator[LocalServer]:
-    """An HTTP server on 127.0.0.1 that answers from a script; stops by itself after the test."""
+    """An HTTP server on 127.0.0.1 (pytest-httpserver) that answers from a script; stops after the test."""
+    from pytest_httpserver import HTTPServer
+
     recorder = Recorder()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            recorder.requests.append((self.path, dict(self.headers)))
-            reply = recorder.next_reply(self.path)
-            if reply.delay:
-                threading.Event().wait(reply.delay)
-            self.send_response(reply.status)
-            for key, value in reply.headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply.body)))
-            if reply.truncate:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            body = reply.body[: len(reply.body) // 2] if reply.truncate else reply.body
-            try:
-                if reply.drip:
-                    for byte in body:
-                        self.wfile.write(bytes([byte]))
-                        self.wfile.flush()
-                        threading.Event().wait(reply.drip)
-                else:
-                    self.wfile.write(body)
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            if reply.truncate:
-                self.close_connection = True
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)  # threaded: a stalled answer blocks no other
+    server.expect_request(re.compile(".*")).respond_with_handler(lambda request: _answer(recorder, request))
+    server.start()
     try:
-        yield LocalServer(f"http://127.0.0.1:{server.server_address[1]}", recorder)
+        yield LocalServer(server.url_for("").rstrip("/"), recorder)
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        server.clear()
+        server.stop()
+
+
+def _answer(recorder: Recorder, request: Request) -> Response:
+    """The next scripted reply for the request's path, delayed, dripped or cut short as scripted."""
+    from werkzeug import Response
+
+    path = str(request.environ.get("RAW_URI") or request.full_path.rstrip("?"))
+    recorder.requests.append((path, dict(request.headers)))
+    reply = recorder.next_reply(path)
+    if reply.delay:
+        time.sleep(reply.delay)
+    body = reply.body[: len(reply.body) // 2] if reply.truncate else reply.body
+
+    def dripped() -> Iterator[bytes]:
+        for byte in body:
+            yield bytes([byte])
+            time.sleep(reply.drip)
+
+    # The announced length is the whole body's, so a truncated reply ends early (the server always closes).
+    # The body goes as an iterator: werkzeug would set the length of a bytes body to what is sent.
+    headers = {"Content-Type": "application/json", **reply.headers, "Content-Length": str(len(reply.body))}
+    chunks = dripped() if reply.drip else iter([body])
+    return Response(chunks, status=reply.status, headers=headers, direct_passthrough=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""A local stand-in for the X API v2: replays canned answers, records every request.
+"""A local stand-in for the X API v2 on pytest-httpserver: replays canned answers, records every request.
 
 Answers are routed by path and ``next_token``; each route holds a queue of
 answers, used in turn, the last one repeating. A request without the good
@@ -8,13 +8,15 @@ bearer token gets X's 401 answer.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from werkzeug import Request, Response
 
 GOOD_TOKEN = "AAAAtest-bearer-token-7f3c2e91-not-real"
 UNAUTHORIZED = {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
@@ -66,38 +68,27 @@ class FakeX:
         return [r for r in self.requests if r.path == "/2" + path]
 
 
-def _handler(fake: FakeX) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            url = urlsplit(self.path)
-            answer = fake.answer(url.path, dict(parse_qsl(url.query)), self.headers.get("Authorization"))
-            body = json.dumps(answer.body).encode()
-            self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
+def _respond(fake: FakeX, request: Request) -> Response:
+    from werkzeug import Response
 
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
-            pass
-
-    return Handler
+    answer = fake.answer(request.path, dict(request.args), request.headers.get("Authorization"))
+    return Response(
+        json.dumps(answer.body), status=answer.status, headers=answer.headers, content_type="application/json"
+    )
 
 
 @contextmanager
 def serve() -> Iterator[FakeX]:
-    """Run a FakeX on 127.0.0.1, on a free port, until the block ends."""
+    """Run a FakeX (on pytest-httpserver) on 127.0.0.1, on a free port, until the block ends."""
+    from pytest_httpserver import HTTPServer
+
     fake = FakeX()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    fake.base_url = f"http://127.0.0.1:{server.server_port}/2"
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.expect_request(re.compile(".*")).respond_with_handler(lambda request: _respond(fake, request))
+    server.start()
+    fake.base_url = server.url_for("/2")
     try:
         yield fake
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        server.clear()
+        server.stop()
