@@ -11,13 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
+import urllib3
 
 from tests.conftest import LocalServer, Reply, shared_file
 from threadscope.cache import Cache
 from threadscope.errors import FetchError
 from threadscope.sources import untrusted
 from threadscope.sources.hn import HackerNews
-from threadscope.sources.http import HttpClient
+from threadscope.sources.http import HttpClient, _describe_connection_error
 
 
 def client(deadline: float = 2.0) -> HttpClient:
@@ -87,3 +89,43 @@ def test_mistyped_fields_in_a_response_are_a_fetch_error_and_not_cached(
     with pytest.raises(FetchError, match=r"\$\.children\[0\]\.author should be a string or an object, not a list"):
         HackerNews(cache, client(), base_url=local_server.url).thread("1")
     assert not cache.path("hn/items/1.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        # the chains requests raises, as it builds them (requests.adapters.HTTPAdapter.send)
+        (requests.exceptions.ChunkedEncodingError(), "sent a truncated response"),
+        (
+            requests.ConnectionError(
+                urllib3.exceptions.ProtocolError("Connection broken", urllib3.exceptions.IncompleteRead(10, 20))
+            ),
+            "sent a truncated response",
+        ),
+        (
+            requests.ConnectionError(
+                urllib3.exceptions.MaxRetryError(None, "/", urllib3.exceptions.ReadTimeoutError(None, "/", "timed out"))
+            ),
+            "did not answer in time",
+        ),
+        (
+            requests.ConnectionError(
+                urllib3.exceptions.MaxRetryError(None, "/", ConnectionRefusedError(111, "refused"))
+            ),
+            "could not connect to",
+        ),
+        (requests.ConnectionError("Read timed out, said the message"), "could not connect to"),  # types, not text
+    ],
+)
+def test_connection_errors_are_told_apart_by_type(error: requests.RequestException, said: str) -> None:
+    assert said in _describe_connection_error(error, "the server")
+
+
+def test_a_closed_port_is_could_not_connect() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on once this socket closes
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="could not connect to the server, after 2 tries"):
+        HttpClient(timeout=(1.0, 1.0), retries=1, backoff=0.01).get_json(f"http://127.0.0.1:{port}/x")

@@ -10,6 +10,7 @@ clear error instead of hanging. Every response's status is checked.
 from __future__ import annotations
 
 import email.utils
+import http.client
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -208,10 +209,17 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return None
 
 
-def _describe_connection_error(exc: Exception, what: str) -> str:
-    text = str(exc)
-    if "IncompleteRead" in text or "ChunkedEncodingError" in type(exc).__name__ or "Response ended prematurely" in text:
+def _describe_connection_error(exc: requests.RequestException, what: str) -> str:
+    """What went wrong, by the type of the error requests raised or of the urllib3 error it wraps."""
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return f"{what} sent a truncated response"
-    if "Read timed out" in text:
+    cause: Any = exc.args[0] if exc.args else None
+    cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError carries the error that ended the tries
+    inner = cause.args[-1] if isinstance(cause, urllib3.exceptions.ProtocolError) and cause.args else None
+    if isinstance(cause, urllib3.exceptions.IncompleteRead | http.client.IncompleteRead) or isinstance(
+        inner, urllib3.exceptions.IncompleteRead | http.client.IncompleteRead
+    ):
+        return f"{what} sent a truncated response"
+    if isinstance(cause, urllib3.exceptions.ReadTimeoutError | TimeoutError):
         return f"{what} did not answer in time"
     return f"could not connect to {what}"
