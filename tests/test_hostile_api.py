@@ -64,7 +64,7 @@ def test_a_failed_write_leaves_no_empty_folder(tmp_path: Path, monkeypatch: pyte
     def full_disk(*args: object) -> Path:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("threadscope.report.results.atomic_write", full_disk)
+    monkeypatch.setattr("threadscope.report.datafiles.atomic_write", full_disk)
     target = tmp_path / "new" / "report"
     with pytest.raises(InputError, match="could not write the report to .*No space left on device"):
         result.write(target, {"json"})

@@ -12,7 +12,7 @@ Ctrl-C cleanly from its first moment.
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+from threadscope._version import __version__
 
 # Not ``typing.TYPE_CHECKING``: importing typing would make the package slower
 # to import, and the command line's first moments longer (mypy honours the name).

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from threadscope import __version__
+from threadscope._version import __version__
 from threadscope.errors import InputError
 from threadscope.model import Thread
 from threadscope.pipeline import Progress, Stopwatch, run, split_id, themes_info, thread_block

@@ -18,7 +18,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.exceptions import TyperException
 
-from threadscope import __version__
+from threadscope._version import __version__
 from threadscope.errors import ThreadscopeError
 from threadscope.text import printable
 

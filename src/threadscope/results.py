@@ -105,7 +105,7 @@ class _Results:
 
     def to_json(self) -> str:
         """``results.json`` as a string (its schema is ``results["schema"]``)."""
-        from threadscope.report.results import results_json
+        from threadscope.report.datafiles import results_json
 
         return results_json(self.results)
 
@@ -118,7 +118,7 @@ class _Results:
 
     def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
         """Write ``results.json`` and the CSV tables (json), the reports and figures (md, html); return the paths."""
-        from threadscope.report.results import write_results_json
+        from threadscope.report.datafiles import write_results_json
 
         chosen = check_formats(formats)
         out = check_out_dir(out_dir) or self.default_dir()
@@ -206,7 +206,7 @@ class Analysis(_Results):
 
     def _writers(self) -> tuple[DataWriter, ReportWriter]:
         from threadscope import report
-        from threadscope.report.results import write_comments_csv
+        from threadscope.report.datafiles import write_comments_csv
 
         return lambda results, out: [write_comments_csv(results, out / "comments.csv")], report.write_reports
 

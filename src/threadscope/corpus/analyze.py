@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from threadscope import __version__
+from threadscope._version import __version__
 from threadscope.corpus import aggregate, fit
 from threadscope.corpus.engines import Engine, ScoreSpec, context_mixed, matrix
 from threadscope.corpus.store import Store, insert_new

@@ -3,7 +3,7 @@
 Writers never recompute an analysis; they choose only order, wording and
 pictures. Every string that came from the thread is escaped for its target
 format (see :mod:`threadscope.report.escape`). ``results.json`` and
-``comments.csv`` are written by :mod:`threadscope.report.results`.
+``comments.csv`` are written by :mod:`threadscope.report.datafiles`.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from threadscope.report import compare_charts as figs
 from threadscope.report import compare_data as cd
 from threadscope.report import content, data, fmt
 from threadscope.report.charts import Planned
+from threadscope.report.datafiles import write_csv
 from threadscope.report.document import (
     BulletList,
     Document,
@@ -44,7 +45,6 @@ from threadscope.report.document import (
     inlines,
 )
 from threadscope.report.escape import clean, paragraphs, truncate
-from threadscope.report.results import write_csv
 from threadscope.report.writer import write_document
 
 if TYPE_CHECKING:

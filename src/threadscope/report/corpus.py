@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from threadscope.report import charts, fmt
 from threadscope.report.charts import Planned, Rendered
+from threadscope.report.datafiles import write_csv
 from threadscope.report.document import (
     BulletList,
     Document,
@@ -35,7 +36,6 @@ from threadscope.report.document import (
     inlines,
 )
 from threadscope.report.escape import clean, mpl_text, paragraphs, truncate
-from threadscope.report.results import write_csv
 from threadscope.report.writer import write_document
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from typing import Any
 import requests
 import urllib3
 
-from threadscope import __version__
+from threadscope._version import __version__
 from threadscope.errors import FetchError, NotFoundError, RateLimitError
 from threadscope.sources import untrusted
 
