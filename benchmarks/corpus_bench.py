@@ -119,15 +119,11 @@ def _file(rows: int, layout: str, vectors: bool) -> Path:
     if not path.exists():
         sys.path.insert(0, str(ROOT))
         from benchmarks import corpus_data
-        from threadscope.analysis.embed import SentenceTransformerEmbedder
+        from threadscope.analysis.embed import MiniLMEmbedder
 
         sources = corpus_data.load_threads()
         data_dir = ROOT / "benchmarks" / "out" / "data"
-        table = (
-            corpus_data.text_vectors(sources, SentenceTransformerEmbedder(None, data_dir=data_dir), data_dir)
-            if vectors
-            else None
-        )
+        table = corpus_data.text_vectors(sources, MiniLMEmbedder(data_dir=data_dir), data_dir) if vectors else None
         corpus_data.write(path, rows, layout, sources=sources, vectors=table)
     return path
 

@@ -197,10 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if str(ROOT / "src") not in sys.path:
         sys.path.insert(0, str(ROOT / "src"))
-    from threadscope.analysis.embed import SentenceTransformerEmbedder
+    from threadscope.analysis.embed import MiniLMEmbedder
 
     sources = load_threads()
-    vectors = text_vectors(sources, SentenceTransformerEmbedder(None, data_dir=args.data_dir), args.data_dir)
+    vectors = text_vectors(sources, MiniLMEmbedder(data_dir=args.data_dir), args.data_dir)
     for rows in args.rows:
         for layout in args.layout:
             path = write(args.out / f"{layout}-{rows}.parquet", rows, layout, sources=sources, vectors=vectors)

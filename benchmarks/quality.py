@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"quality: {exc}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    embedder = embed.SentenceTransformerEmbedder(None, data_dir=args.data_dir)
+    embedder = embed.MiniLMEmbedder(data_dir=args.data_dir)
     with embed.EmbeddingCache(args.data_dir) as cache:
         cases = [Case(labels, embedder, cache) for labels in labelled]
         theme_lines, theme_figures = themes_section(cases)

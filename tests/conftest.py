@@ -124,9 +124,9 @@ def _answer(recorder: Recorder, request: Request) -> Response:
 @pytest.fixture(scope="session")
 def real_embedder(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The packaged all-MiniLM-L6-v2, loaded once for the session (offline, sha256-checked)."""
-    from threadscope.analysis.embed import SentenceTransformerEmbedder
+    from threadscope.analysis.embed import MiniLMEmbedder
 
-    return SentenceTransformerEmbedder(data_dir=tmp_path_factory.mktemp("model-check"))
+    return MiniLMEmbedder(data_dir=tmp_path_factory.mktemp("model-check"))
 
 
 @dataclass

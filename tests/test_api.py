@@ -14,7 +14,7 @@ import pytest
 
 import threadscope
 from tests.conftest import shared_file
-from threadscope.analysis.embed import FakeEmbedder
+from tests.fakes import FakeEmbedder
 from threadscope.cli import main
 from threadscope.model import Post, Thread
 from threadscope.sources.hn import parse_item

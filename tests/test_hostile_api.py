@@ -12,7 +12,7 @@ import pytest
 
 import threadscope
 from tests.conftest import shared_file
-from threadscope.analysis.embed import FakeEmbedder
+from tests.fakes import FakeEmbedder
 from threadscope.errors import InputError
 
 SPEC = str(shared_file("hn/items/27145911.json"))

@@ -43,7 +43,7 @@ MAX_ITER = 5000
 
 def embeddings(items: Sequence[Rated], data_dir: Path | None) -> np.ndarray:
     """The packaged model's vectors of the items' texts, through the embedding cache."""
-    embedder = embed.SentenceTransformerEmbedder(None, data_dir=data_dir)
+    embedder = embed.MiniLMEmbedder(data_dir=data_dir)
     with embed.EmbeddingCache(data_dir) as cache:
         return embed.embed_texts([i.text for i in items], embedder, cache)
 

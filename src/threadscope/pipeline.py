@@ -102,7 +102,7 @@ def run(
 
     docs: list[tuple[int, Post]] = [(g, p) for g, t in enumerate(threads) for p in t.comments if p.has_text]
     texts = [p.own_text for _, p in docs]
-    embedder = embedder or embed.SentenceTransformerEmbedder(model, data_dir=data_dir)
+    embedder = embedder or embed.make_embedder(model, data_dir=data_dir)
     on_embed = (lambda done, total: progress("embed", done, total)) if progress else None
     # docs come thread by thread, so each thread's rows are one run starting where the last ended
     parents: list[int | None] = []

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import shared_file
+from tests.fakes import FakeEmbedder
 from threadscope import api
 from threadscope.analysis import compare
 from threadscope.analysis.compare import (
@@ -22,7 +23,7 @@ from threadscope.analysis.compare import (
     shared_themes,
     structure_summary,
 )
-from threadscope.analysis.embed import EmbeddingCache, FakeEmbedder, embed_texts
+from threadscope.analysis.embed import EmbeddingCache, embed_texts
 from threadscope.errors import InputError
 from threadscope.model import Post, Thread
 

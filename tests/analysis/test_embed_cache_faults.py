@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from threadscope.analysis.embed import EmbeddingCache, FakeEmbedder, embed_texts, text_sha256
+from tests.fakes import FakeEmbedder
+from threadscope.analysis.embed import EmbeddingCache, embed_texts, text_sha256
 
 TEXTS = [f"comment number {i} about the thread" for i in range(40)]
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.conftest import shared_file
 from threadscope.analysis.embed import default_model_path
-from threadscope.analysis.minilm import MAX_TOKENS, MiniLM
+from threadscope.analysis.minilm import MAX_TOKENS, MiniLM, ModelMismatch, check_model
 from threadscope.sources.hn import parse_item
 
 pytestmark = pytest.mark.model
@@ -50,9 +53,45 @@ def test_order_and_batching_do_not_change_vectors() -> None:
 
 def test_default_embedder_does_not_import_sentence_transformers(tmp_path: object) -> None:
     code = (
-        "import sys; from threadscope.analysis.embed import SentenceTransformerEmbedder as E;"
+        "import sys; from threadscope.analysis.embed import MiniLMEmbedder as E;"
         f"v = E(data_dir=__import__('pathlib').Path({str(tmp_path)!r})).embed(['hello world']);"
         "print(v.shape, 'sentence_transformers' in sys.modules, 'transformers' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["(1,", "384)", "False", "False"]
+
+
+@pytest.mark.parametrize(
+    ("file", "key", "value"),
+    [
+        ("config.json", "num_hidden_layers", 12),  # all-MiniLM-L12-v2's depth
+        ("config.json", "hidden_act", "relu"),
+        ("config.json", "model_type", "roberta"),
+        ("1_Pooling/config.json", "pooling_mode_cls_token", True),
+        ("sentence_bert_config.json", "max_seq_length", 512),
+    ],
+)
+def test_a_model_of_another_shape_is_refused(tmp_path: Path, file: str, key: str, value: object) -> None:
+    folder = _copy_of_the_model(tmp_path)
+    settings = json.loads((folder / file).read_text())
+    (folder / file).write_text(json.dumps({**settings, key: value}))
+    with pytest.raises(ModelMismatch, match=f"{key} = {value!r}"):
+        MiniLM(folder)
+
+
+def test_a_model_without_its_config_is_refused(tmp_path: Path) -> None:
+    folder = _copy_of_the_model(tmp_path)
+    (folder / "config.json").unlink()
+    with pytest.raises(ModelMismatch, match=r"config\.json cannot be read"):
+        MiniLM(folder)
+    check_model(default_model_path())  # the packaged model itself passes
+
+
+def _copy_of_the_model(tmp_path: Path) -> Path:
+    """The packaged model folder with its configuration copied and its large files linked."""
+    folder = tmp_path / "model"
+    shutil.copytree(default_model_path(), folder, copy_function=os.symlink)
+    for name in ("config.json", "1_Pooling/config.json", "sentence_bert_config.json"):
+        (folder / name).unlink()
+        shutil.copyfile(default_model_path() / name, folder / name)
+    return folder

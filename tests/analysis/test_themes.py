@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from threadscope.analysis.embed import EmbeddingCache, FakeEmbedder, SentenceTransformerEmbedder, embed_texts
+from tests.fakes import FakeEmbedder
+from threadscope.analysis.embed import EmbeddingCache, MiniLMEmbedder, embed_texts
 from threadscope.analysis.themes import ThemeResult, find_themes, is_stop_word
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -130,7 +131,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from threadscope.sources.hn import parse_item
 
     data_dir = tmp_path_factory.mktemp("data")
-    embedder = SentenceTransformerEmbedder(data_dir=data_dir)
+    embedder = MiniLMEmbedder(data_dir=data_dir)
     cache = EmbeddingCache(data_dir)
     out: dict[str, Any] = {}
     threads = {

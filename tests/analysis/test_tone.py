@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests.fakes import FakeEmbedder
 from threadscope.analysis import sentiment, tone
-from threadscope.analysis.embed import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.analysis.test_compare import NEGATIVE, NEUTRAL, POSITIVE, cycle, make_thread
+from tests.fakes import FakeEmbedder
 from tests.report.builders import PAYLOADS
 from tests.report.checks import (
     HTML_TAGS,
@@ -21,7 +22,6 @@ from tests.report.checks import (
     svg_comments_and_tags,
 )
 from threadscope import api
-from threadscope.analysis.embed import FakeEmbedder
 from threadscope.errors import InputError
 from threadscope.model import Post, Thread
 from threadscope.report import compare as report

@@ -66,7 +66,7 @@ def test_golden_reports_small_thread_real_model(tmp_path: Path, real_embedder: A
 def test_golden_reports_200_comments(tmp_path: Path) -> None:
     # The fake embedder keeps the themes (and so the golden file) independent of
     # the model's floating point; the model's own themes are tested in tests/test_api.py.
-    from threadscope.analysis.embed import FakeEmbedder
+    from tests.fakes import FakeEmbedder
 
     _check_golden("hn-27145911", golden_results("hn-27145911", FakeEmbedder(), tmp_path / "data"), tmp_path)
 

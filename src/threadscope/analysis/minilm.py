@@ -30,11 +30,62 @@ BATCH_TOKENS = 2048
 MAX_BATCH = 128
 
 
+#: What this encoder implements, as the model folder's files state it: any other value is another model,
+#: which this code would run without error and with wrong vectors.
+EXPECTED: dict[str, dict[str, object]] = {
+    "config.json": {
+        "model_type": "bert",
+        "hidden_act": "gelu",
+        "hidden_size": 384,
+        "num_hidden_layers": LAYERS,
+        "num_attention_heads": HEADS,
+        "layer_norm_eps": LAYER_NORM_EPS,
+        "position_embedding_type": "absolute",
+    },
+    "1_Pooling/config.json": {
+        "pooling_mode_mean_tokens": True,
+        "pooling_mode_cls_token": False,
+        "pooling_mode_max_tokens": False,
+        "pooling_mode_mean_sqrt_len_tokens": False,
+    },
+    "sentence_bert_config.json": {"max_seq_length": MAX_TOKENS},
+}
+
+
+class ModelMismatch(ValueError):
+    """The model folder describes a model this encoder does not implement."""
+
+
+def check_model(folder: Path) -> None:
+    """Refuse a folder whose model is not the one this encoder implements (``EXPECTED``).
+
+    Raises:
+        ModelMismatch: a file is missing or unreadable, or a setting differs.
+
+    """
+    import json
+
+    for name, expected in EXPECTED.items():
+        try:
+            found = json.loads((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelMismatch(f"{name} cannot be read ({type(exc).__name__})") from None
+        if not isinstance(found, dict):
+            raise ModelMismatch(f"{name} is not a JSON object")
+        for key, value in expected.items():
+            if found.get(key) != value:
+                raise ModelMismatch(f"{name} has {key} = {found.get(key)!r}; this encoder implements {value!r}")
+
+
 class MiniLM:
     """The encoder: ``encode(texts)`` returns one L2-normalised float32 row per text.
 
     Args:
-        folder: the model folder (``model.safetensors``, ``tokenizer.json``).
+        folder: the model folder (``model.safetensors``, ``tokenizer.json`` and the configuration files
+            ``check_model`` reads).
+
+    Raises:
+        ModelMismatch: the folder's configuration is not all-MiniLM-L6-v2's.
 
     """
 
@@ -43,6 +94,7 @@ class MiniLM:
         from safetensors.torch import load_file
         from tokenizers import Tokenizer
 
+        check_model(folder)
         self.torch = torch
         self.weights: dict[str, Any] = load_file(str(folder / "model.safetensors"))
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))

@@ -129,7 +129,7 @@ def corpus_import(
         ThreadscopeError: a missing or malformed column, a vector of the wrong length, a locked corpus.
 
     """
-    from threadscope.analysis.embed import SentenceTransformerEmbedder
+    from threadscope.analysis.embed import MiniLMEmbedder
     from threadscope.corpus import ingest
 
     folder = _data_dir(data_dir)
@@ -137,7 +137,7 @@ def corpus_import(
     file = Path(path).expanduser()
     if not file.exists():
         raise InputError(f"no such file: {file}")
-    model = SentenceTransformerEmbedder(None, data_dir=folder).name
+    model = MiniLMEmbedder(data_dir=folder).name
     with stores.open_store(name, folder, create=True) as store:
         done = ingest.import_parquet(store, file, model=model, dim=DIM, source=source, progress=progress)
         counts = store.counts()
@@ -190,7 +190,7 @@ def corpus_analyze(
         ThreadscopeError: with a message fit for the user.
 
     """
-    from threadscope.analysis.embed import SentenceTransformerEmbedder
+    from threadscope.analysis.embed import MiniLMEmbedder
     from threadscope.api import _check_count, _check_seed, _check_tone, parse_guided
     from threadscope.corpus import analyze, engines
     from threadscope.results import CorpusAnalysis
@@ -204,7 +204,7 @@ def corpus_analyze(
         raise InputError(f"--by must be month, quarter or year, not {by!r:.40}")
     folder = _data_dir(data_dir)
     stores.check_name(name)
-    embedder = SentenceTransformerEmbedder(None, data_dir=folder)
+    embedder = MiniLMEmbedder(data_dir=folder)
     options = analyze.Options(by=by, guided=tuple(guided), tone=tone, seed=seed, sample=sample)
     with stores.open_store(name, folder) as store:
         runner = engines.make_engine(

@@ -373,9 +373,9 @@ class _EmbedActor:
     """A Ray actor holding one loaded embedder (loading it per batch would dominate)."""
 
     def __init__(self, data_dir: Path | None) -> None:
-        from threadscope.analysis.embed import SentenceTransformerEmbedder
+        from threadscope.analysis.embed import MiniLMEmbedder
 
-        self.embedder = SentenceTransformerEmbedder(None, data_dir=data_dir)
+        self.embedder = MiniLMEmbedder(data_dir=data_dir)
         self.embedder.load()  # part of the actor's start-up, before Ray hands it a batch
         self.data_dir = data_dir
 
