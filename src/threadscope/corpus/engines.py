@@ -330,8 +330,9 @@ class RayEngine:
 
     def embed(self, store: Store, select: str, params: list[Any], total: int, write: Writer) -> None:
         """See ``Engine.embed``: one embedder actor per worker, each through the embedding cache."""
-        # by length: each batch pads little, so small batches cost no more and keep both workers busy
-        folder = self._shards(store, select, params, "embed-in", order="length(text), uid")
+        # Longest first: each batch pads little, so small batches cost no more, and the last ones, short,
+        # leave no worker waiting long for the other.
+        folder = self._shards(store, select, params, "embed-in", order="length(text) DESC, uid")
         done = 0
         for table in self._run(folder, _EmbedActor, {"data_dir": self.data_dir}, True):
             write(table)
@@ -375,17 +376,18 @@ class _EmbedActor:
     def __init__(self, data_dir: Path | None) -> None:
         from threadscope.analysis.embed import MiniLMEmbedder
 
+        from threadscope.analysis import embed
+
         self.embedder = MiniLMEmbedder(data_dir=data_dir)
         self.embedder.load()  # part of the actor's start-up, before Ray hands it a batch
-        self.data_dir = data_dir
+        self.cache = embed.EmbeddingCache(data_dir)  # open for the actor's life; each batch commits its own
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         import pyarrow as pa
 
         from threadscope.analysis import embed
 
-        with embed.EmbeddingCache(self.data_dir) as cache:
-            vectors = embed.embed_texts(batch.column("text").to_pylist(), self.embedder, cache)
+        vectors = embed.embed_texts(batch.column("text").to_pylist(), self.embedder, self.cache)
         return pa.table({"uid": batch.column("uid"), "vector": list(vectors.astype(np.float32))})
 
 
