@@ -374,11 +374,9 @@ class _EmbedActor:
     """A Ray actor holding one loaded embedder (loading it per batch would dominate)."""
 
     def __init__(self, data_dir: Path | None) -> None:
-        from threadscope.analysis.embed import MiniLMEmbedder
-
         from threadscope.analysis import embed
 
-        self.embedder = MiniLMEmbedder(data_dir=data_dir)
+        self.embedder = embed.MiniLMEmbedder(data_dir=data_dir)
         self.embedder.load()  # part of the actor's start-up, before Ray hands it a batch
         self.cache = embed.EmbeddingCache(data_dir)  # open for the actor's life; each batch commits its own
 
