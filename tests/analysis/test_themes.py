@@ -11,7 +11,8 @@ import pytest
 
 from tests.fakes import FakeEmbedder
 from threadscope.analysis.embed import EmbeddingCache, MiniLMEmbedder, embed_texts
-from threadscope.analysis.themes import ThemeResult, find_themes, is_stop_word
+from threadscope.analysis.theme_words import is_stop_word
+from threadscope.analysis.themes import ThemeResult, find_themes
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 SEED = DATA / "seed" / "24330326.page.txt"
@@ -204,7 +205,7 @@ def test_class_tfidf_is_bertopics(shared: Any) -> None:
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from threadscope.analysis.themes import class_tfidf
+    from threadscope.analysis.theme_words import class_tfidf
     from threadscope.sources.hn import parse_item
 
     thread = parse_item(json.loads(shared("hn/items/27145911.json").read_text()))
