@@ -1,0 +1,96 @@
+"""What every section of a thread report needs: the results with their lookups, figures, quotes, cells.
+
+Shared by ``content`` (summary, themes, tone, notes) and ``content_structure``
+(the reply structure), so neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from threadscope.report import data
+from threadscope.report.charts import Planned
+from threadscope.report.document import Document, Figure, Inlines, Link, Paragraph, Quote, Text, inlines
+from threadscope.report.escape import clean, paragraphs, truncate
+
+QUOTE_CHARS = 420
+#: Rows of a report table (most replied-to comments, subthreads, ...).
+TABLE_ROWS = 8
+
+
+class Context:
+    """The results with the lookups every section needs."""
+
+    def __init__(self, results: Mapping[str, Any], figures: Mapping[str, Planned]) -> None:
+        self.results = results
+        self.figures = figures
+        self.thread = data.section(results, "thread") or {}
+        self.structure = data.section(results, "structure")
+        self.sentiment = data.section(results, "sentiment")
+        self.themes = data.themes(results) if results.get("themes") is not None else None
+        self.themes_info = data.section(results, "themes_info") or {}
+        self.meta = data.section(results, "meta") or {}
+        self.posts = data.posts(results)
+        self.by_id = data.posts_by_id(results)
+        self.structured = data.structured(results)
+        self.notes: list[Inlines] = []
+
+    def theme_label(self, theme_id: Any) -> str | None:
+        """The label of theme ``theme_id``, cleaned for display; ``None`` for no such theme."""
+        for t in self.themes or []:
+            if str(t.get("id")) == str(theme_id):
+                return clean(t.get("label")) or f"Theme {t.get('id')}"
+        return None
+
+    def permalink(self, post_id: Any) -> str | None:
+        """The permalink of comment ``post_id``, when the results hold one."""
+        post = self.by_id.get(str(post_id))
+        return data.text(post.get("permalink")) if post else None
+
+
+def author_name(author: Any) -> str:
+    """An author for display; deleted or unknown authors get a placeholder."""
+    return clean(author) or "[deleted]"
+
+
+def figure(ctx: Context, doc: Document, name: str, caption: str) -> None:
+    """The figure ``name`` with its caption, or a note saying why there is none."""
+    planned = ctx.figures.get(name)
+    if planned is None:
+        return
+    if planned.reason is None:
+        doc.add(Figure(name, planned.alt, inlines(caption)))
+    else:
+        doc.add(Paragraph(inlines(f"No “{planned.title.lower()}” chart: {planned.reason}."), note=True))
+
+
+def quote(ctx: Context, text: Any, author: Any, post_id: Any, extra: str | None = None) -> Quote:
+    """A comment quoted in up to ``QUOTE_CHARS`` characters, cited with its author and permalink."""
+    kept: list[str] = []
+    room = QUOTE_CHARS
+    for para in paragraphs(text):
+        if room <= 40:
+            kept[-1] = kept[-1].rstrip("…") + " …" if kept else "…"
+            break
+        kept.append(truncate(para, room))
+        room -= len(kept[-1])
+    cite: list[str | Text | Link | None] = ["— ", Text(author_name(author), "strong")]
+    link = ctx.permalink(post_id)
+    if link:
+        cite += [", ", Link("view comment", link)]
+    if extra:
+        cite.append(f" ({extra})")
+    return Quote(tuple(kept) or ("[no text]",), inlines(*cite))
+
+
+def author_link(ctx: Context, author: Any, post_id: Any) -> Inlines:
+    """The author's name, linked to the comment when it has a permalink."""
+    link = ctx.permalink(post_id)
+    name = author_name(author)
+    return (Link(name, link),) if link else (Text(name),)
+
+
+def cell(value: str) -> Inlines:
+    """A plain-text table cell."""
+    return (Text(value),)
