@@ -206,3 +206,22 @@ def test_progress_is_reported(tmp_path: Path) -> None:
     embed = [(done, total) for stage, done, total in seen if stage == "embed"]
     assert embed[0] == (0, 30) and embed[-1] == (30, 30)
     assert [d for d, _ in embed] == sorted(d for d, _ in embed)
+
+
+@pytest.mark.parametrize("function", ["load_thread", "analyze"])
+def test_a_misspelt_source_option_is_refused_as_python_would(function: str) -> None:
+    call = getattr(threadscope, function)
+    with pytest.raises(TypeError, match=rf"^{function}\(\) got an unexpected keyword argument 'ofline'$"):
+        call("24330326", ofline=True)
+    with pytest.raises(TypeError, match=r"^compare\(\) got an unexpected keyword argument 'max_post'$"):
+        threadscope.compare(["1", "2"], max_post=5)
+
+
+def test_source_options_are_checked_in_every_function(tmp_path: Path) -> None:
+    for call in (
+        lambda: threadscope.load_thread("24330326", offline="yes"),
+        lambda: threadscope.analyze("24330326", offline="yes", data_dir=tmp_path),
+        lambda: threadscope.compare(["1", "2"], offline="yes", data_dir=tmp_path),
+    ):
+        with pytest.raises(threadscope.InputError, match="offline"):
+            call()

@@ -13,14 +13,14 @@ import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from threadscope._version import __version__
 from threadscope.errors import InputError
 from threadscope.model import Thread
+from threadscope.options import SourceArgs, SourceOptions
 from threadscope.pipeline import Progress, Stopwatch, run, split_id, themes_info, thread_block
 from threadscope.results import FORMATS, Analysis, Comparison, check_formats, check_out_dir, check_writable
-from threadscope.sources import SourceOptions
 from threadscope.sources import load as _load
 
 if TYPE_CHECKING:
@@ -52,40 +52,51 @@ COMPARISON_SCHEMA = "threadscope.comparison/1"
 DEFAULT_SEED = 42
 
 
-def load_thread(
-    spec: str | Thread,
-    *,
-    data_dir: Path | str | None = None,
-    offline: bool = False,
-    refresh: bool = False,
-    subtree: bool = False,
-    conversation: str | None = None,
-    x_full_archive: bool = False,
-    max_posts: int = 2000,
-) -> Thread:
+def load_thread(spec: str | Thread, **source: Unpack[SourceArgs]) -> Thread:
     """The thread a spec names (an HN id or URL, ``x:<id>``, a saved file); a Thread passes through.
+
+    Args:
+        spec: the thread spec.
+        **source: where and how to read it (``sources.SourceArgs``): ``data_dir`` (the cache folder;
+            ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``), ``offline`` (never touch the network; a
+            cache miss is an error), ``refresh`` (fetch again even what the cache holds), ``subtree``
+            (given a comment id, keep only its replies), ``conversation`` (which conversation of a twarc2
+            file or X archive to read), ``x_full_archive`` (X's full-archive search, for conversations
+            older than 7 days), ``max_posts`` (the most posts an X fetch may read; X bills per post).
 
     Raises:
         ThreadscopeError: with a message fit for the user, whatever went wrong.
 
     """
+    return _load_thread(spec, source_options(source, "load_thread"))
+
+
+def source_options(source: SourceArgs, function: str) -> SourceOptions:
+    """``source`` checked as ``function``'s keyword arguments and made a ``SourceOptions``.
+
+    Raises:
+        TypeError: a keyword ``SourceArgs`` does not have, as Python says it of any function.
+        InputError: a value of the wrong kind.
+
+    """
+    unknown = sorted(set(source) - set(SourceArgs.__annotations__))
+    if unknown:
+        raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r}")
+    # the data dir checked and made a Path; the rest are typed by SourceArgs and checked below
+    options = SourceOptions(**{**source, "data_dir": check_data_dir(source.get("data_dir"))})  # type: ignore[arg-type]
+    _check_flags(
+        offline=options.offline, refresh=options.refresh, subtree=options.subtree, x_full_archive=options.x_full_archive
+    )
+    _check_count("max_posts", options.max_posts)
+    if options.conversation is not None and not isinstance(options.conversation, str):
+        raise InputError(f"conversation must be a tweet id string, not {type(options.conversation).__name__}")
+    return options
+
+
+def _load_thread(spec: str | Thread, options: SourceOptions) -> Thread:
     if isinstance(spec, Thread):
         return spec
     _check_spec(spec)
-    data_dir = check_data_dir(data_dir)
-    _check_flags(offline=offline, refresh=refresh, subtree=subtree, x_full_archive=x_full_archive)
-    _check_count("max_posts", max_posts)
-    if conversation is not None and not isinstance(conversation, str):
-        raise InputError(f"conversation must be a tweet id string, not {type(conversation).__name__}")
-    options = SourceOptions(
-        data_dir=data_dir,
-        offline=offline,
-        refresh=refresh,
-        subtree=subtree,
-        conversation=conversation,
-        x_full_archive=x_full_archive,
-        max_posts=max_posts,
-    )
     return _load(str(spec), options)
 
 
@@ -175,13 +186,7 @@ def analyze(
     tone: str = "model",
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
-    data_dir: Path | str | None = None,
-    offline: bool = False,
-    refresh: bool = False,
-    subtree: bool = False,
-    conversation: str | None = None,
-    x_full_archive: bool = False,
-    max_posts: int = 2000,
+    **source: Unpack[SourceArgs],
 ) -> Analysis:
     """Load a thread and analyse its structure, tone and themes.
 
@@ -193,13 +198,8 @@ def analyze(
         tone: ``"model"`` (the trained tone model) or ``"vader"`` (VADER's compound score).
         seed: the seed of every random step; the same seed gives the same results.
         progress: called as ``progress(stage, done, total)``.
-        data_dir: the cache folder; ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``.
-        offline: never touch the network; a cache miss is an error.
-        refresh: fetch again even what the cache holds.
-        subtree: given a comment id, keep only that comment's replies.
-        conversation: which conversation of a twarc2 file or X archive to read.
-        x_full_archive: use X's full-archive search (conversations older than 7 days).
-        max_posts: the most posts an X fetch may read (X bills per post).
+        **source: where and how to read the thread, as ``load_thread`` takes them (``data_dir``,
+            ``offline``, ``refresh``, ``subtree``, ``conversation``, ``x_full_archive``, ``max_posts``).
 
     Raises:
         ThreadscopeError: with a message fit for the user.
@@ -209,17 +209,9 @@ def analyze(
     _check_tone(tone)
     _check_seed(seed)
     _check_model(model)
+    options = source_options(source, "analyze")
     clock = Stopwatch()
-    thread = load_thread(
-        spec,
-        data_dir=data_dir,
-        offline=offline,
-        refresh=refresh,
-        subtree=subtree,
-        conversation=conversation,
-        x_full_archive=x_full_archive,
-        max_posts=max_posts,
-    )
+    thread = _load_thread(spec, options)
     clock.lap("fetch")
     done = run(
         [thread],
@@ -227,7 +219,7 @@ def analyze(
         model=model,
         embedder=embedder,
         tone=tone,
-        data_dir=_path(data_dir),
+        data_dir=options.data_dir,
         seed=seed,
         progress=progress,
         clock=clock,
@@ -253,7 +245,7 @@ def analyze(
         "meta": {
             "threadscope": __version__,
             "embedding_model": done.embedding_model,
-            "params": {"seed": seed, "guided_themes": guided, "model": model, "tone": tone, "subtree": subtree},
+            "params": {"seed": seed, "guided_themes": guided, "model": model, "tone": tone, "subtree": options.subtree},
             "timings_s": clock.timings,
             "seed": seed,
         },
@@ -316,10 +308,6 @@ def check_data_dir(data_dir: object) -> Path | None:
     return check_writable(Path(data_dir).expanduser(), "--data-dir")
 
 
-def _path(value: Path | str | None) -> Path | None:
-    return Path(value) if value is not None else None
-
-
 def compare(
     specs: Sequence[str | Thread],
     *,
@@ -329,13 +317,8 @@ def compare(
     tone: str = "model",
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
-    data_dir: Path | str | None = None,
-    offline: bool = False,
-    refresh: bool = False,
-    conversation: str | None = None,
-    x_full_archive: bool = False,
-    max_posts: int = 2000,
     min_scored: int | None = None,
+    **source: Unpack[SourceArgs],
 ) -> Comparison:
     """Load two or more threads and compare their tone, themes and shape.
 
@@ -351,14 +334,10 @@ def compare(
         tone: ``"model"`` (the trained tone model) or ``"vader"`` (VADER's compound score).
         seed: the seed of every random step; the same seed gives the same results.
         progress: called as ``progress(stage, done, total)``.
-        data_dir: the cache folder; ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``.
-        offline: never touch the network; a cache miss is an error.
-        refresh: fetch again even what the cache holds.
-        conversation: which conversation of a twarc2 file or X archive to read.
-        x_full_archive: use X's full-archive search (conversations older than 7 days).
-        max_posts: the most posts an X fetch may read (X bills per post).
         min_scored: scored comments a thread needs before its tone is compared
             (default ``analysis.compare.MIN_SCORED``).
+        **source: where and how to read the threads, as ``load_thread`` takes them (``data_dir``,
+            ``offline``, ``refresh``, ``subtree``, ``conversation``, ``x_full_archive``, ``max_posts``).
 
     Raises:
         InputError: fewer than two threads, or one thread given twice.
@@ -382,23 +361,14 @@ def compare(
     _check_model(model)
     min_scored = comparing.MIN_SCORED if min_scored is None else min_scored
     _check_count("min_scored", min_scored)
+    options = source_options(source, "compare")
     clock = Stopwatch()
 
     threads: list[Thread] = []
     for done_count, spec in enumerate(specs):
         if progress:
             progress("load", done_count, len(specs))
-        threads.append(
-            load_thread(
-                spec,
-                data_dir=data_dir,
-                offline=offline,
-                refresh=refresh,
-                conversation=conversation,
-                x_full_archive=x_full_archive,
-                max_posts=max_posts,
-            )
-        )
+        threads.append(_load_thread(spec, options))
     if progress:
         progress("load", len(specs), len(specs))
     keys = _thread_keys(threads, specs)
@@ -410,7 +380,7 @@ def compare(
         model=model,
         embedder=embedder,
         tone=tone,
-        data_dir=_path(data_dir),
+        data_dir=options.data_dir,
         seed=seed,
         progress=progress,
         clock=clock,

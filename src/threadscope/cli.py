@@ -8,9 +8,12 @@ that need them, so ``--help`` and bad input answer at once.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -20,6 +23,7 @@ from typer.exceptions import TyperException
 
 from threadscope._version import __version__
 from threadscope.errors import ThreadscopeError
+from threadscope.options import SourceArgs
 from threadscope.text import printable
 
 app = typer.Typer(
@@ -82,6 +86,52 @@ Out = Annotated[str | None, typer.Option("--out", "-o", help="Report folder [def
 Format = Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")]
 CorpusName = Annotated[str, typer.Argument(help="The corpus: letters, digits, '-' and '_' (data/corpora/NAME.duckdb).")]
 
+#: Where threads come from (``sources.SourceArgs``): each command that loads threads gets these options
+#: from ``_loads_threads``, declared here once, in the order --help lists them.
+SOURCE_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "data_dir": (DataDir, None),
+    "offline": (Offline, False),
+    "refresh": (Refresh, False),
+    "subtree": (Subtree, False),
+    "conversation": (Conversation, None),
+    "x_full_archive": (FullArchive, False),
+    "max_posts": (MaxPosts, 2000),
+}
+
+
+def _loads_threads(*, without: tuple[str, ...] = ()) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the ``SOURCE_OPTIONS`` (but ``without``), handed to it as one ``source`` dict.
+
+    Typer reads a command's options from its signature, so the decorated
+    command's signature gains the shared options before ``quiet`` (or at the
+    end); the command itself takes ``source`` and passes it on as
+    ``**source`` to the API. Written by hand because typer has no shared
+    option groups, and seven options repeated in every command is what this
+    replaces.
+    """
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        chosen = [(n, option) for n, option in SOURCE_OPTIONS.items() if n not in without]
+        names = [n for n, _ in chosen]
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != "source"]
+        at = next((i for i, p in enumerate(own) if p.name == "quiet"), len(own))
+        keyword = inspect.Parameter.KEYWORD_ONLY  # options after the argument, in --help's order
+        shared = [
+            inspect.Parameter(n, keyword, default=SOURCE_OPTIONS[n][1], annotation=SOURCE_OPTIONS[n][0]) for n in names
+        ]
+        kinds = [p.replace(kind=keyword) if p.default is not p.empty else p for p in own]
+
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> None:
+            source = {n: kwargs.pop(n) for n in names}
+            command(*args, source=source, **kwargs)
+
+        run.__signature__ = signature.replace(parameters=[*kinds[:at], *shared, *kinds[at:]])  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
 
 def _version(value: bool) -> None:
     if value:
@@ -99,6 +149,7 @@ def _root(
 
 
 @analyze_app.command("thread")
+@_loads_threads()
 def analyze_thread(
     spec: Spec,
     out: Annotated[
@@ -112,37 +163,18 @@ def analyze_thread(
         bool, typer.Option("--embed-summary", help="Also print a short markdown block to quote in a post.")
     ] = False,
     seed: Seed = 42,
-    data_dir: DataDir = None,
-    offline: Offline = False,
-    refresh: Refresh = False,
-    subtree: Subtree = False,
-    conversation: Conversation = None,
-    x_full_archive: FullArchive = False,
-    max_posts: MaxPosts = 2000,
     quiet: Quiet = False,
+    *,
+    source: SourceArgs,
 ) -> None:
     """Analyse one thread: themes, tone and reply structure, written as report.md, report.html and results.json."""
     from threadscope import api
 
     formats, folder = _report_options(format, themes, out)
     guided = api.parse_guided(themes)
-    data_dir = _writable_data_dir(data_dir)
+    source["data_dir"] = _writable_data_dir(source.get("data_dir"))
     with _progress(quiet) as progress:
-        result = api.analyze(
-            spec,
-            themes=guided,
-            model=model,
-            tone=tone,
-            seed=seed,
-            progress=progress,
-            data_dir=data_dir,
-            offline=offline,
-            refresh=refresh,
-            subtree=subtree,
-            conversation=conversation,
-            x_full_archive=x_full_archive,
-            max_posts=max_posts,
-        )
+        result = api.analyze(spec, themes=guided, model=model, tone=tone, seed=seed, progress=progress, **source)
     folder = folder or result.default_dir()
     written = result.write(folder, formats)
     s = result.results
@@ -161,30 +193,13 @@ def analyze_thread(
 
 
 @app.command()
-def fetch(
-    spec: Spec,
-    data_dir: DataDir = None,
-    offline: Offline = False,
-    refresh: Refresh = False,
-    subtree: Subtree = False,
-    conversation: Conversation = None,
-    x_full_archive: FullArchive = False,
-    max_posts: MaxPosts = 2000,
-) -> None:
+@_loads_threads()
+def fetch(spec: Spec, *, source: SourceArgs) -> None:
     """Fetch a thread into the cache and print a one-line summary."""
     from threadscope import api
 
-    data_dir = _writable_data_dir(data_dir)
-    thread = api.load_thread(
-        spec,
-        data_dir=data_dir,
-        offline=offline,
-        refresh=refresh,
-        subtree=subtree,
-        conversation=conversation,
-        x_full_archive=x_full_archive,
-        max_posts=max_posts,
-    )
+    source["data_dir"] = _writable_data_dir(source.get("data_dir"))
+    thread = api.load_thread(spec, **source)
     comments = thread.comments
     authors = {p.author for p in comments if p.author}
     depth = max((p.depth for p in comments), default=0)
@@ -232,6 +247,7 @@ def search(
 
 
 @app.command()
+@_loads_threads(without=("subtree",))
 def compare(
     specs: Annotated[list[str], typer.Argument(help="Two or more thread specs.")],
     out: Annotated[
@@ -242,34 +258,17 @@ def compare(
     model: Model = None,
     tone: Tone = "model",
     seed: Seed = 42,
-    data_dir: DataDir = None,
-    offline: Offline = False,
-    refresh: Refresh = False,
-    conversation: Conversation = None,
-    x_full_archive: FullArchive = False,
-    max_posts: MaxPosts = 2000,
     quiet: Quiet = False,
+    *,
+    source: SourceArgs,
 ) -> None:
     """Compare the tone, themes and shape of two or more threads."""
     from threadscope import api
 
     formats, folder = _report_options(format, themes, out)
-    data_dir = _writable_data_dir(data_dir)
+    source["data_dir"] = _writable_data_dir(source.get("data_dir"))
     with _progress(quiet) as progress:
-        result = api.compare(
-            specs,
-            themes=themes,
-            model=model,
-            tone=tone,
-            seed=seed,
-            progress=progress,
-            data_dir=data_dir,
-            offline=offline,
-            refresh=refresh,
-            conversation=conversation,
-            x_full_archive=x_full_archive,
-            max_posts=max_posts,
-        )
+        result = api.compare(specs, themes=themes, model=model, tone=tone, seed=seed, progress=progress, **source)
     folder = folder or result.default_dir()
     written = result.write(folder, formats)
     _err(f"compared {len(specs)} threads; wrote {_listing(written)} to {folder}", quiet)
@@ -448,12 +447,12 @@ def _report_options(format: str, themes: str | None, out: str | None) -> tuple[s
     return formats, api.check_out_dir(out)
 
 
-def _writable_data_dir(data_dir: Path | None) -> Path:
+def _writable_data_dir(data_dir: Path | str | None) -> Path:
     """The cache folder, checked writable before anything is fetched or computed."""
     from threadscope.cache import default_data_dir
     from threadscope.results import check_writable
 
-    return check_writable((data_dir or default_data_dir()).expanduser(), "--data-dir")
+    return check_writable((Path(data_dir) if data_dir else default_data_dir()).expanduser(), "--data-dir")
 
 
 def _listing(paths: list[Path]) -> str:

@@ -22,7 +22,8 @@ from tests.sources.x_server import GOOD_TOKEN, Answer, FakeX, serve
 from threadscope.cache import Cache
 from threadscope.errors import FetchError, InputError, NotFoundError, OfflineError, RateLimitError, SpecError
 from threadscope.model import MISSING, ORPHANED
-from threadscope.sources import SourceOptions, load
+from threadscope.options import SourceOptions
+from threadscope.sources import load
 from threadscope.sources.http import HttpClient
 from threadscope.sources.x import parse_spec, snowflake_time
 from threadscope.sources.x_api import USD_PER_POST_READ, XApi

@@ -8,38 +8,14 @@ with ``parse_spec`` and ``load``, and one line in ``SOURCES``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from threadscope.cache import Cache
 from threadscope.errors import SpecError
 from threadscope.model import Thread
+from threadscope.options import SourceOptions
 from threadscope.sources import files, hn
-
-
-@dataclass(frozen=True)
-class SourceOptions:
-    """How to reach a source.
-
-    Attributes:
-        data_dir: the cache folder; ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``.
-        offline: never touch the network.
-        refresh: refetch even what the cache holds.
-        subtree: given a comment, keep only its replies.
-        conversation: which conversation of a multi-conversation file to read.
-        x_full_archive: use X's full-archive search instead of the 7-day one.
-        max_posts: the most posts an X fetch may read (X bills per post).
-
-    """
-
-    data_dir: Path | None = None
-    offline: bool = False
-    refresh: bool = False
-    subtree: bool = False
-    conversation: str | None = None
-    x_full_archive: bool = False
-    max_posts: int = 2000
 
 
 class Source(Protocol):

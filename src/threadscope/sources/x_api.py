@@ -38,7 +38,7 @@ from threadscope.sources.http import HttpClient, Response
 from threadscope.sources.x import Tweets, build_conversation, references, snowflake_time
 
 if TYPE_CHECKING:
-    from threadscope.sources import SourceOptions
+    from threadscope.options import SourceOptions
 
 log = logging.getLogger(__name__)
 
