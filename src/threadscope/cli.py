@@ -117,9 +117,7 @@ def _loads_threads(*, without: tuple[str, ...] = ()) -> Callable[[Callable[..., 
         own = [p for p in signature.parameters.values() if p.name != "source"]
         at = next((i for i, p in enumerate(own) if p.name == "quiet"), len(own))
         keyword = inspect.Parameter.KEYWORD_ONLY  # options after the argument, in --help's order
-        shared = [
-            inspect.Parameter(n, keyword, default=SOURCE_OPTIONS[n][1], annotation=SOURCE_OPTIONS[n][0]) for n in names
-        ]
+        shared = [inspect.Parameter(n, keyword, default=default, annotation=kind) for n, (kind, default) in chosen]
         kinds = [p.replace(kind=keyword) if p.default is not p.empty else p for p in own]
 
         @functools.wraps(command)
