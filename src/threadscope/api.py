@@ -57,7 +57,7 @@ def load_thread(spec: str | Thread, **source: Unpack[SourceArgs]) -> Thread:
 
     Args:
         spec: the thread spec.
-        **source: where and how to read it (``sources.SourceArgs``): ``data_dir`` (the cache folder;
+        **source: where and how to read it (``options.SourceArgs``): ``data_dir`` (the cache folder;
             ``THREADSCOPE_DATA_DIR`` or ``data/`` when ``None``), ``offline`` (never touch the network; a
             cache miss is an error), ``refresh`` (fetch again even what the cache holds), ``subtree``
             (given a comment id, keep only its replies), ``conversation`` (which conversation of a twarc2

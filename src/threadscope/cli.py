@@ -86,7 +86,7 @@ Out = Annotated[str | None, typer.Option("--out", "-o", help="Report folder [def
 Format = Annotated[str, typer.Option("--format", help="Comma-separated: md, html, json.")]
 CorpusName = Annotated[str, typer.Argument(help="The corpus: letters, digits, '-' and '_' (data/corpora/NAME.duckdb).")]
 
-#: Where threads come from (``sources.SourceArgs``): each command that loads threads gets these options
+#: Where threads come from (``options.SourceArgs``): each command that loads threads gets these options
 #: from ``_loads_threads``, declared here once, in the order --help lists them.
 SOURCE_OPTIONS: dict[str, tuple[Any, Any]] = {
     "data_dir": (DataDir, None),
