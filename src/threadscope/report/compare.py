@@ -29,11 +29,11 @@ from threadscope.report import compare_charts as figs
 from threadscope.report import compare_data as cd
 from threadscope.report import content, data, fmt
 from threadscope.report.charts import Planned
+from threadscope.report.context import cell, figure
 from threadscope.report.datafiles import write_csv
 from threadscope.report.document import (
     BulletList,
     Document,
-    Figure,
     Footer,
     Heading,
     Inlines,
@@ -134,20 +134,6 @@ def _byline(entries: Sequence[Mapping[str, Any]]) -> Inlines:
     )
 
 
-def _figure(doc: Document, figures: Mapping[str, Planned], name: str, caption: str) -> None:
-    planned = figures.get(name)
-    if planned is None:
-        return
-    if planned.reason is None:
-        doc.add(Figure(name, planned.alt, inlines(caption)))
-    else:
-        doc.add(Paragraph(inlines(f"No “{planned.title.lower()}” chart: {planned.reason}."), note=True))
-
-
-def _cell(value: str) -> Inlines:
-    return (Text(value),)
-
-
 def _threads_section(results: Mapping[str, Any], doc: Document) -> None:
     doc.add(Heading(2, inlines("The threads")))
     rows = []
@@ -158,10 +144,10 @@ def _threads_section(results: Mapping[str, Any], doc: Document) -> None:
         rows.append(
             (
                 (Text(f"{cd.letter(entry)}: ", "strong"), Link(title, data.text(thread.get("permalink")))),
-                _cell(cd.key(entry)),
-                _cell(_count(structure.get("comments"))),
-                _cell(_count(structure.get("authors"))),
-                _cell(_count(structure.get("max_depth"))),
+                cell(cd.key(entry)),
+                cell(_count(structure.get("comments"))),
+                cell(_count(structure.get("authors"))),
+                cell(_count(structure.get("max_depth"))),
             )
         )
     doc.add(
@@ -190,13 +176,13 @@ def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[st
         ci = cd.ci(s.get("ci95"))
         rows.append(
             (
-                _cell(cd.letter(entry)),
-                _cell(_count(s.get("n"))),
-                _cell(fmt.signed(data.number(s.get("mean")))),
-                _cell(f"{fmt.signed(ci[0])} to {fmt.signed(ci[1])}" if ci else "–"),
-                _cell(fmt.pct(data.number(s.get("positive_share")))),
-                _cell(fmt.pct(data.number(s.get("neutral_share")))),
-                _cell(fmt.pct(data.number(s.get("negative_share")))),
+                cell(cd.letter(entry)),
+                cell(_count(s.get("n"))),
+                cell(fmt.signed(data.number(s.get("mean")))),
+                cell(f"{fmt.signed(ci[0])} to {fmt.signed(ci[1])}" if ci else "–"),
+                cell(fmt.pct(data.number(s.get("positive_share")))),
+                cell(fmt.pct(data.number(s.get("neutral_share")))),
+                cell(fmt.pct(data.number(s.get("negative_share")))),
             )
         )
     doc.add(
@@ -206,7 +192,7 @@ def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[st
             (False, True, True, True, True, True, True),
         )
     )
-    _figure(doc, figures, "sentiment_by_thread", "How each thread's comments spread over the tone scale.")
+    figure(doc, figures, "sentiment_by_thread", "How each thread's comments spread over the tone scale.")
 
     pairs = data.records(results, "pairs")
     if not pairs:
@@ -225,12 +211,12 @@ def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[st
         delta = data.number(p.get("effect_size"))
         table_rows.append(
             (
-                _cell(f"{a} − {b}"),
-                _cell(f"{_count(p.get('n_a'))} / {_count(p.get('n_b'))}"),
-                _cell(fmt.signed(data.number(p.get("mean_diff")))),
-                _cell(f"{fmt.signed(ci[0])} to {fmt.signed(ci[1])}" if ci else "–"),
-                _cell("–" if pv is None else "< 0.001" if pv < 0.001 else f"{pv:.3f}"),
-                _cell("–" if delta is None else f"{fmt.signed(delta)} ({clean(p.get('effect_magnitude'))})"),
+                cell(f"{a} − {b}"),
+                cell(f"{_count(p.get('n_a'))} / {_count(p.get('n_b'))}"),
+                cell(fmt.signed(data.number(p.get("mean_diff")))),
+                cell(f"{fmt.signed(ci[0])} to {fmt.signed(ci[1])}" if ci else "–"),
+                cell("–" if pv is None else "< 0.001" if pv < 0.001 else f"{pv:.3f}"),
+                cell("–" if delta is None else f"{fmt.signed(delta)} ({clean(p.get('effect_magnitude'))})"),
             )
         )
     doc.add(
@@ -274,26 +260,26 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
     )
     if note:
         doc.add(Paragraph(inlines(note), note=True))
-    _figure(
+    figure(
         doc,
         figures,
         "theme_heatmap",
         "Share of each thread's comments in each theme; * marks a distinctive theme.",
     )
-    _figure(doc, figures, "theme_shares", "The same shares as bars, one per thread.")
+    figure(doc, figures, "theme_shares", "The same shares as bars, one per thread.")
     rows = []
     for theme in themes:
         keywords = ", ".join(clean(k) for k in (theme.get("keywords") or [])[:5] if clean(k))
-        cells: list[Inlines] = [(Text(cd.theme_label(theme), "strong"),), _cell(keywords or "–")]
+        cells: list[Inlines] = [(Text(cd.theme_label(theme), "strong"),), cell(keywords or "–")]
         for entry in entries:
-            cell = cd.cell_of(theme, cd.key(entry))
-            share = data.number(cell.get("share"))
-            tone = data.number(cell.get("sentiment_mean"))
-            cells.append(_cell(fmt.pct(share) + (f" ({fmt.signed(tone)})" if tone is not None else "")))
+            found = cd.cell_of(theme, cd.key(entry))
+            share = data.number(found.get("share"))
+            tone = data.number(found.get("sentiment_mean"))
+            cells.append(cell(fmt.pct(share) + (f" ({fmt.signed(tone)})" if tone is not None else "")))
         distinctive = clean(theme.get("distinctive_of"))
         z = data.number(theme.get("z"))
         cells.append(
-            _cell(f"{_letter_of(entries, distinctive)} (z = {z:.1f})" if distinctive and z is not None else "–")
+            cell(f"{_letter_of(entries, distinctive)} (z = {z:.1f})" if distinctive and z is not None else "–")
         )
         rows.append(tuple(cells))
     header = ("Theme", "Keywords", *(f"{cd.letter(e)} share (tone)" for e in entries), "Distinctive of")
@@ -403,7 +389,7 @@ def _structure_section(results: Mapping[str, Any], doc: Document) -> None:
     entries = cd.threads(results)
     rows = []
     for key, label, kind in STRUCTURE_ROWS:
-        cells: list[Inlines] = [_cell(label)]
+        cells: list[Inlines] = [cell(label)]
         for entry in entries:
             value = data.number((data.section(entry, "structure") or {}).get(key))
             text = (
@@ -415,7 +401,7 @@ def _structure_section(results: Mapping[str, Any], doc: Document) -> None:
                 if kind == "pct"
                 else f"{value:.2f}"
             )
-            cells.append(_cell(text))
+            cells.append(cell(text))
         rows.append(tuple(cells))
     doc.add(Table(("", *(cd.letter(e) for e in entries)), tuple(rows), (False, *(True for _ in entries))))
     flat = [cd.letter(e) for e in entries if not (data.section(e, "structure") or {}).get("structured", True)]

@@ -213,7 +213,7 @@ def _themes_section(ctx: Context, doc: Document) -> None:
     doc.add(Paragraph(inlines(intro)))
     if note:
         doc.add(Paragraph(inlines(note), note=True))
-    figure(ctx, doc, "themes", "Comments per theme and each theme's mean tone.")
+    figure(doc, ctx.figures, "themes", "Comments per theme and each theme's mean tone.")
     rows = []
     for t in themes:
         label: list[str | Text | None] = [clean(t.get("label")) or f"Theme {t.get('id')}"]
@@ -287,7 +287,7 @@ def _tone_section(ctx: Context, doc: Document) -> None:
                 )
             )
         )
-    figure(ctx, doc, "sentiment_distribution", "How many comments fall at each tone score.")
+    figure(doc, ctx.figures, "sentiment_distribution", "How many comments fall at each tone score.")
 
     by_depth = sorted(
         (r for r in data.records(s, "by_depth") if data.number(r.get("mean")) is not None),
@@ -296,7 +296,7 @@ def _tone_section(ctx: Context, doc: Document) -> None:
     if by_depth and ctx.structured:
         doc.add(Heading(3, inlines("Tone by reply depth")))
         doc.add(Paragraph(inlines("Do replies get sharper the deeper an argument goes? Mean tone at each level:")))
-        figure(ctx, doc, "sentiment_by_depth", "Mean tone of the comments at each reply depth.")
+        figure(doc, ctx.figures, "sentiment_by_depth", "Mean tone of the comments at each reply depth.")
         doc.add(
             Table(
                 ("Depth", "Comments", "Mean tone"),

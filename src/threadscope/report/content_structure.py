@@ -18,21 +18,21 @@ def structure_section(ctx: Context, doc: Document) -> None:
     if st is None:
         doc.add(Paragraph(inlines("The structure analysis did not run, so the shape of the thread is unknown."), True))
         ctx.notes.append(inlines("Structure is missing: the reply-structure analysis did not run or failed."))
-        figure(ctx, doc, "reply_tree", "")
+        figure(doc, ctx.figures, "reply_tree", "")
         return
     doc.add(Paragraph(_structure_overview(ctx, st)))
     timing = _timing(ctx, st)
     if timing:
         doc.add(Paragraph(inlines(timing)))
     figure(
-        ctx,
         doc,
+        ctx.figures,
         "reply_tree",
         "Every comment as a dot: the post is the star in the middle, each ring is one reply deeper, and big "
         "wedges are big subthreads.",
     )
-    figure(ctx, doc, "depth_histogram", "How many comments sit at each reply depth.")
-    figure(ctx, doc, "activity", "When the comments were posted, per hour.")
+    figure(doc, ctx.figures, "depth_histogram", "How many comments sit at each reply depth.")
+    figure(doc, ctx.figures, "activity", "When the comments were posted, per hour.")
     if not ctx.structured:
         return
 

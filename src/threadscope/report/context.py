@@ -54,9 +54,9 @@ def author_name(author: Any) -> str:
     return clean(author) or "[deleted]"
 
 
-def figure(ctx: Context, doc: Document, name: str, caption: str) -> None:
-    """The figure ``name`` with its caption, or a note saying why there is none."""
-    planned = ctx.figures.get(name)
+def figure(doc: Document, figures: Mapping[str, Planned], name: str, caption: str) -> None:
+    """The figure ``name`` with its caption, or a note saying why there is none (``figures``: the plan)."""
+    planned = figures.get(name)
     if planned is None:
         return
     if planned.reason is None:
