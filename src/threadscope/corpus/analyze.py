@@ -87,8 +87,7 @@ def analyze(
 
     missing = (
         f"SELECT p.uid, p.text FROM posts p WHERE {ANALYSABLE} "
-        "AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.uid = p.uid AND e.model = ?) "
-        "ORDER BY length(p.text), p.uid"  # texts of a length together: batches pad little
+        "AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.uid = p.uid AND e.model = ?)"
     )
     todo = store.scalar(f"SELECT count(*) FROM ({missing})", [model])
     if todo:

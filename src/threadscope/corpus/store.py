@@ -23,11 +23,9 @@ sources; times are UTC ``TIMESTAMP``):
 - ``runs`` and ``post_results``: each ``corpus analyze`` run's parameters and
   results, and each post's theme and tone in that run.
 
-The three tables that grow with the corpus (``posts``, ``embeddings``,
-``post_results``) have no primary key: DuckDB keeps a key's index in memory,
-which would grow with every post imported. Their keys (``uid``; ``uid,
-model``; ``run, uid``) are kept unique by the writers instead, with
-anti-joins (``insert_new``).
+Writers add posts and vectors with ``insert_new`` (an anti-join that also
+drops a key repeated within a batch), so a re-import or a resumed add adds
+nothing twice; the primary keys guard against a writer that would.
 """
 
 from __future__ import annotations
@@ -58,11 +56,11 @@ CREATE TABLE IF NOT EXISTS threads (
     permalink VARCHAR, author VARCHAR, created_at TIMESTAMP, points INTEGER, spec VARCHAR,
     added_at TIMESTAMP NOT NULL);
 CREATE TABLE IF NOT EXISTS posts (
-    uid VARCHAR NOT NULL, source VARCHAR NOT NULL, id VARCHAR NOT NULL, thread_uid VARCHAR,
+    uid VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, id VARCHAR NOT NULL, thread_uid VARCHAR,
     parent_uid VARCHAR, author VARCHAR, created_at TIMESTAMP, text VARCHAR NOT NULL,
     deleted BOOLEAN NOT NULL, depth INTEGER, is_root BOOLEAN NOT NULL);
 CREATE TABLE IF NOT EXISTS embeddings (
-    uid VARCHAR NOT NULL, model VARCHAR NOT NULL, vector FLOAT[] NOT NULL);
+    uid VARCHAR NOT NULL, model VARCHAR NOT NULL, vector FLOAT[] NOT NULL, PRIMARY KEY (uid, model));
 CREATE TABLE IF NOT EXISTS searches (
     key VARCHAR PRIMARY KEY, query VARCHAR NOT NULL, params VARCHAR NOT NULL, cursor BIGINT,
     pages INTEGER NOT NULL, done BOOLEAN NOT NULL);
@@ -75,7 +73,7 @@ CREATE TABLE IF NOT EXISTS runs (
     run INTEGER PRIMARY KEY, created_at TIMESTAMP NOT NULL, params VARCHAR NOT NULL, results VARCHAR);
 CREATE TABLE IF NOT EXISTS post_results (
     run INTEGER NOT NULL, uid VARCHAR NOT NULL, period VARCHAR, theme INTEGER, similarity DOUBLE,
-    tone INTEGER, sentiment DOUBLE, vader DOUBLE);
+    tone INTEGER, sentiment DOUBLE, vader DOUBLE, PRIMARY KEY (run, uid));
 """
 
 
