@@ -13,13 +13,20 @@ import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Unpack
 
-from threadscope._version import __version__
 from threadscope.errors import InputError
 from threadscope.model import Thread
 from threadscope.options import SourceArgs, SourceOptions
-from threadscope.pipeline import Progress, Stopwatch, run, split_id, themes_info, thread_block
+from threadscope.pipeline import (
+    AnalysisOptions,
+    Compared,
+    Progress,
+    Stopwatch,
+    analysis_results,
+    comparison_results,
+    run,
+)
 from threadscope.results import FORMATS, Analysis, Comparison, check_formats, check_out_dir, check_writable
 from threadscope.sources import load as _load
 
@@ -45,10 +52,8 @@ __all__ = [
 # and never Python's last-resort handler, which would print them to stderr.
 logging.getLogger("threadscope").addHandler(logging.NullHandler())
 
-SCHEMA = "threadscope.analysis/1"
 #: What ``tone=`` takes: the trained tone model, or VADER's compound score.
 TONE_METHODS = ("model", "vader")
-COMPARISON_SCHEMA = "threadscope.comparison/1"
 DEFAULT_SEED = 42
 
 
@@ -205,52 +210,34 @@ def analyze(
         ThreadscopeError: with a message fit for the user.
 
     """
+    options = analysis_options(themes, model, embedder, tone, seed, progress)
+    where = source_options(source, "analyze")
+    clock = Stopwatch()
+    thread = _load_thread(spec, where)
+    clock.lap("fetch")
+    done = run([thread], options, data_dir=where.data_dir, clock=clock)
+    return Analysis(thread, analysis_results(done, options, subtree=where.subtree, clock=clock))
+
+
+def analysis_options(
+    themes: str | Sequence[str] | None,
+    model: str | None,
+    embedder: Embedder | None,
+    tone: str,
+    seed: int,
+    progress: Progress | None,
+) -> AnalysisOptions:
+    """``analyze``'s and ``compare``'s analysis arguments, checked, as one ``AnalysisOptions``.
+
+    Raises:
+        InputError: an argument of the wrong kind, naming the option.
+
+    """
     guided = parse_guided(themes)
     _check_tone(tone)
     _check_seed(seed)
     _check_model(model)
-    options = source_options(source, "analyze")
-    clock = Stopwatch()
-    thread = _load_thread(spec, options)
-    clock.lap("fetch")
-    done = run(
-        [thread],
-        guided=guided,
-        model=model,
-        embedder=embedder,
-        tone=tone,
-        data_dir=options.data_dir,
-        seed=seed,
-        progress=progress,
-        clock=clock,
-    )
-    part = done.threads[0]
-    tone_of_theme = {row["theme"]: row["mean"] for row in part.sentiment.get("by_theme") or []}
-    themes_found = [
-        {
-            **theme,
-            "representative_ids": [split_id(r)[1] for r in theme["representative_ids"]],
-            "sentiment_mean": tone_of_theme.get(theme["id"]),
-        }
-        for theme in done.themes["themes"]
-    ]
-    results = {
-        "schema": SCHEMA,
-        "thread": thread_block(thread),
-        "posts": part.post_rows(),
-        "structure": part.structure,
-        "sentiment": part.sentiment,
-        "themes": themes_found,
-        "themes_info": themes_info(done.themes),
-        "meta": {
-            "threadscope": __version__,
-            "embedding_model": done.embedding_model,
-            "params": {"seed": seed, "guided_themes": guided, "model": model, "tone": tone, "subtree": options.subtree},
-            "timings_s": clock.timings,
-            "seed": seed,
-        },
-    }
-    return Analysis(thread, results)
+    return AnalysisOptions(guided=guided, model=model, embedder=embedder, tone=tone, seed=seed, progress=progress)
 
 
 def _check_tone(tone: str) -> str:
@@ -355,94 +342,25 @@ def compare(
     if len(specs) < 2:
         raise InputError("compare needs at least two threads; give two or more thread specs")
     _check_distinct_specs(specs)
-    guided = parse_guided(themes)
-    _check_tone(tone)
-    _check_seed(seed)
-    _check_model(model)
+    options = analysis_options(themes, model, embedder, tone, seed, progress)
     min_scored = comparing.MIN_SCORED if min_scored is None else min_scored
     _check_count("min_scored", min_scored)
-    options = source_options(source, "compare")
+    where = source_options(source, "compare")
     clock = Stopwatch()
 
     threads: list[Thread] = []
     for done_count, spec in enumerate(specs):
         if progress:
             progress("load", done_count, len(specs))
-        threads.append(_load_thread(spec, options))
+        threads.append(_load_thread(spec, where))
     if progress:
         progress("load", len(specs), len(specs))
     keys = _thread_keys(threads, specs)
     clock.lap("fetch")
 
-    done = run(
-        threads,
-        guided=guided,
-        model=model,
-        embedder=embedder,
-        tone=tone,
-        data_dir=options.data_dir,
-        seed=seed,
-        progress=progress,
-        clock=clock,
-    )
-    entries = []
-    for g, part in enumerate(done.threads):
-        summary = part.sentiment
-        notes = []
-        if summary["n"] < min_scored:
-            notes.append(
-                f"Only {summary['n']} comment{'' if summary['n'] == 1 else 's'} could be scored; at least "
-                f"{min_scored} are needed to compare tone, so pairs with this thread are not compared."
-            )
-        entries.append(
-            {
-                "key": keys[g],
-                "letter": _letter(g),
-                "spec": spec_text(specs[g]),
-                "thread": thread_block(part.thread),
-                "comparable": summary["n"] >= min_scored,
-                "notes": notes,
-                "sentiment": summary,
-                "structure": comparing.structure_summary(part.structure),
-                "posts": part.post_rows(),
-            }
-        )
-    values = [[s for p in part.thread.comments if (s := part.scores.get(p.id)) is not None] for part in done.threads]
-    assigned = [{pid: t for pid, t in part.theme_of.items() if t is not None} for part in done.threads]
-    pairs = comparing.compare_all(keys, values, seed=seed, min_scored=min_scored)
-    shared = comparing.shared_themes(
-        [_joint_theme(t, keys) for t in done.themes["themes"]],
-        keys,
-        assigned,
-        [part.scores for part in done.threads],
-        min_scored=min_scored,
-    )
-    clock.lap("compare")
-
-    results = {
-        "schema": COMPARISON_SCHEMA,
-        "threads": entries,
-        "pairs": pairs,
-        "themes": shared,
-        "themes_info": themes_info(done.themes),
-        "meta": {
-            "threadscope": __version__,
-            "embedding_model": done.embedding_model,
-            "params": {
-                "seed": seed,
-                "guided_themes": guided,
-                "model": model,
-                "tone": tone,
-                "min_scored": min_scored,
-                "n_boot": comparing.N_BOOT,
-                "prior_per_category": comparing.PRIOR_PER_CATEGORY,
-                "z_distinctive": comparing.Z_DISTINCTIVE,
-            },
-            "seed": seed,
-            "timings_s": clock.timings,
-        },
-    }
-    return Comparison(threads, results)
+    done = run(threads, options, data_dir=where.data_dir, clock=clock)
+    compared = Compared(keys=keys, specs=[spec_text(spec) for spec in specs], min_scored=min_scored)
+    return Comparison(threads, comparison_results(done, options, compared, clock=clock))
 
 
 def spec_text(spec: str | Thread) -> str:
@@ -511,24 +429,3 @@ def _thread_keys(threads: Sequence[Thread], specs: Sequence[str | Thread]) -> li
 
 def _same_posts(a: Thread, b: Thread) -> bool:
     return [(p.id, p.text) for p in a.posts] == [(p.id, p.text) for p in b.posts]
-
-
-def _letter(index: int) -> str:
-    """The letter of the thread at ``index``: A, B, … Z, AA, AB, and so on."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("A") + rem) + out
-    return out
-
-
-def _joint_theme(theme: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
-    """A theme of the joint model with its representative comments named by thread and id."""
-    out = {k: v for k, v in theme.items() if k != "representative_ids"}
-    representatives = []
-    for joint_id in theme.get("representative_ids") or []:
-        index, pid = split_id(str(joint_id))
-        representatives.append({"thread": keys[index], "id": pid})
-    out["representatives"] = representatives
-    return out

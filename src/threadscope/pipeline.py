@@ -1,9 +1,11 @@
-"""The analysis steps run in order over one or more threads, shared by ``analyze`` and ``compare``.
+"""The analysis steps run in order over one or more threads, and the results they make.
 
 Sentiment, then embeddings (one pass over every thread's comments, through
 the cache), then one theme model over all of them, then each thread's
 structure and tone summaries. Steps never call each other; this module
-hands each one what the earlier ones produced.
+hands each one what the earlier ones produced, and assembles what they found
+into the results ``analyze`` and ``compare`` return (``schema``): the one
+place results are put together.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from threadscope import schema
+from threadscope._version import __version__
 from threadscope.model import Post, Thread, isoformat
 
 if TYPE_CHECKING:
     from threadscope.analysis.embed import Embedder
+    from threadscope.analysis.themes import ThemeResult
 
 #: ``progress(stage, done, total)``; the CLI draws it as a bar.
 Progress = Callable[[str, int, int], None]
@@ -37,6 +42,32 @@ class Stopwatch:
         self._last = now
 
 
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """How to analyse, the same for ``analyze`` and ``compare`` (checked by ``api.analysis_options``).
+
+    Attributes:
+        guided: guided theme names, in order.
+        model: a sentence-transformers model instead of the packaged all-MiniLM-L6-v2.
+        embedder: an embedder to use instead of either.
+        tone: ``"model"`` or ``"vader"``.
+        seed: the seed of every random step.
+        progress: called as ``progress(stage, done, total)``.
+
+    """
+
+    guided: list[str] = field(default_factory=list)
+    model: str | None = None
+    embedder: Embedder | None = None
+    tone: str = "model"
+    seed: int = 42
+    progress: Progress | None = None
+
+    def params(self) -> schema.Params:
+        """The options as ``meta.params`` records them."""
+        return {"seed": self.seed, "guided_themes": self.guided, "model": self.model, "tone": self.tone}
+
+
 @dataclass
 class ThreadResults:
     """What the steps found in one thread."""
@@ -44,12 +75,12 @@ class ThreadResults:
     thread: Thread
     scores: dict[str, float | None]
     theme_of: dict[str, int | None]
-    structure: dict[str, Any]
-    sentiment: dict[str, Any]
+    structure: schema.Structure
+    sentiment: schema.Sentiment
     tones: dict[str, int | None] = field(default_factory=dict)
     vader: dict[str, float | None] = field(default_factory=dict)
 
-    def post_rows(self) -> list[dict[str, Any]]:
+    def post_rows(self) -> list[schema.PostRow]:
         """The ``posts`` of results.json: every post but the root, in thread order."""
         return [
             post_row(p, self.scores.get(p.id), self.theme_of.get(p.id), self.tones.get(p.id), self.vader.get(p.id))
@@ -61,38 +92,22 @@ class ThreadResults:
 class Run:
     """The results of every thread, and the one theme model fitted over all of them.
 
-    Theme representatives are named ``"<thread index>:<post id>"``; ``split_id`` reads them.
+    Comments are named ``(thread index, post id)`` in the theme model.
     """
 
     threads: list[ThreadResults]
-    themes: dict[str, Any]
+    themes: ThemeResult[tuple[int, str]]
     embedding_model: str
 
 
-def split_id(joint_id: str) -> tuple[int, str]:
-    """``"1:27148500"`` → ``(1, "27148500")``."""
-    index, post_id = joint_id.split(":", 1)
-    return int(index), post_id
-
-
-def run(
-    threads: Sequence[Thread],
-    *,
-    guided: list[str],
-    model: str | None,
-    embedder: Embedder | None,
-    data_dir: Path | None,
-    seed: int,
-    progress: Progress | None,
-    clock: Stopwatch,
-    tone: str = "model",
-) -> Run:
+def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path | None, clock: Stopwatch) -> Run:
     """Score, embed, theme and summarise ``threads`` together.
 
     ``tone="model"`` scores tone with the trained tone model when the
     embeddings are the packaged model's (it was trained on those), else with
     VADER and a note; ``tone="vader"`` always uses VADER.
     """
+    guided, seed, tone, progress = options.guided, options.seed, options.tone, options.progress
     from threadscope.analysis import embed, sentiment, structure
     from threadscope.analysis import themes as theming
 
@@ -102,7 +117,7 @@ def run(
 
     docs: list[tuple[int, Post]] = [(g, p) for g, t in enumerate(threads) for p in t.comments if p.has_text]
     texts = [p.own_text for _, p in docs]
-    embedder = embedder or embed.make_embedder(model, data_dir=data_dir)
+    embedder = options.embedder or embed.make_embedder(options.model, data_dir=data_dir)
     on_embed = (lambda done, total: progress("embed", done, total)) if progress else None
     # docs come thread by thread, so each thread's rows are one run starting where the last ended
     parents: list[int | None] = []
@@ -120,7 +135,7 @@ def run(
         clock.lap("tone")
 
         found = theming.find_themes(
-            [f"{g}:{p.id}" for g, p in docs],
+            [(g, p.id) for g, p in docs],
             texts,
             vectors,
             guided=guided or None,
@@ -130,11 +145,10 @@ def run(
             # without names embeds nothing more
             embed_terms=(lambda terms: embed.embed_texts(terms, embedder, cache)) if guided else None,
             seed=seed,
-        ).to_dict()
+        )
     theme_of: list[dict[str, int | None]] = [{p.id: None for p in t.comments} for t in threads]
-    for joint_id, theme in found["assignment"].items():
-        g, post_id = split_id(joint_id)
-        theme_of[g][post_id] = int(theme)
+    for (g, post_id), theme in found.assignment.items():
+        theme_of[g][post_id] = theme
     clock.lap("themes")
 
     method = sentiment.VADER_METHOD if tone_note is not None or tone == "vader" else _model_method()
@@ -190,13 +204,149 @@ def _tone(
     return tones, vader, note
 
 
-def _model_method() -> dict[str, Any]:
+def _model_method() -> schema.ToneMethod:
     from threadscope.analysis import tone as toning
 
     return toning.method()
 
 
-def thread_block(thread: Thread) -> dict[str, Any]:
+# --- results ---------------------------------------------------------------
+
+
+def analysis_results(done: Run, options: AnalysisOptions, *, subtree: bool, clock: Stopwatch) -> schema.AnalysisResults:
+    """``results.json`` of one analysed thread (``done`` holds one thread)."""
+    part = done.threads[0]
+    tone_of_theme = {row["theme"]: row["mean"] for row in part.sentiment["by_theme"] or []}
+    themes: list[schema.Theme] = [
+        {
+            "id": theme.id,
+            "label": theme.label,
+            "keywords": theme.keywords,
+            "size": theme.size,
+            "share": theme.share,
+            "representative_ids": [post_id for _, post_id in theme.representative_ids],
+            "guided": theme.guided,
+            "confidence": theme.confidence,
+            "sentiment_mean": tone_of_theme.get(theme.id),
+        }
+        for theme in done.themes.themes
+    ]
+    return {
+        "schema": schema.ANALYSIS_SCHEMA,
+        "thread": thread_block(part.thread),
+        "posts": part.post_rows(),
+        "structure": part.structure,
+        "sentiment": part.sentiment,
+        "themes": themes,
+        "themes_info": themes_info(done.themes),
+        "meta": {
+            "threadscope": __version__,
+            "embedding_model": done.embedding_model,
+            "params": {**options.params(), "subtree": subtree},
+            "timings_s": clock.timings,
+            "seed": options.seed,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class Compared:
+    """How the threads of a comparison are named and compared.
+
+    Attributes:
+        keys: each thread's ``source:id`` label.
+        specs: each thread's spec, as given.
+        min_scored: scored comments a thread needs before its tone is compared.
+
+    """
+
+    keys: list[str]
+    specs: list[str]
+    min_scored: int
+
+
+def comparison_results(
+    done: Run, options: AnalysisOptions, compared: Compared, *, clock: Stopwatch
+) -> schema.ComparisonResults:
+    """``results.json`` of a comparison: each thread, each pair's tone, the shared themes."""
+    from threadscope.analysis import compare as comparing
+
+    keys, min_scored = compared.keys, compared.min_scored
+    entries: list[schema.ThreadEntry] = []
+    for g, part in enumerate(done.threads):
+        n = part.sentiment["n"]
+        notes = []
+        if n < min_scored:
+            notes.append(
+                f"Only {n} comment{'' if n == 1 else 's'} could be scored; at least "
+                f"{min_scored} are needed to compare tone, so pairs with this thread are not compared."
+            )
+        entries.append(
+            {
+                "key": keys[g],
+                "letter": letter(g),
+                "spec": compared.specs[g],
+                "thread": thread_block(part.thread),
+                "comparable": n >= min_scored,
+                "notes": notes,
+                "sentiment": part.sentiment,
+                "structure": comparing.structure_summary(part.structure),
+                "posts": part.post_rows(),
+            }
+        )
+    values = [[s for p in part.thread.comments if (s := part.scores.get(p.id)) is not None] for part in done.threads]
+    assigned = [{pid: t for pid, t in part.theme_of.items() if t is not None} for part in done.threads]
+    pairs = comparing.compare_all(keys, values, seed=options.seed, min_scored=min_scored)
+    joint: list[schema.JointTheme] = [
+        {
+            "id": theme.id,
+            "label": theme.label,
+            "keywords": theme.keywords,
+            "size": theme.size,
+            "share": theme.share,
+            "guided": theme.guided,
+            "confidence": theme.confidence,
+            "representatives": [{"thread": keys[g], "id": post_id} for g, post_id in theme.representative_ids],
+        }
+        for theme in done.themes.themes
+    ]
+    shared = comparing.shared_themes(
+        joint, keys, assigned, [part.scores for part in done.threads], min_scored=min_scored
+    )
+    clock.lap("compare")
+    return {
+        "schema": schema.COMPARISON_SCHEMA,
+        "threads": entries,
+        "pairs": pairs,
+        "themes": shared,
+        "themes_info": themes_info(done.themes),
+        "meta": {
+            "threadscope": __version__,
+            "embedding_model": done.embedding_model,
+            "params": {
+                **options.params(),
+                "min_scored": min_scored,
+                "n_boot": comparing.N_BOOT,
+                "prior_per_category": comparing.PRIOR_PER_CATEGORY,
+                "z_distinctive": comparing.Z_DISTINCTIVE,
+            },
+            "seed": options.seed,
+            "timings_s": clock.timings,
+        },
+    }
+
+
+def letter(index: int) -> str:
+    """The letter of the thread at ``index``: A, B, … Z, AA, AB, and so on."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
+
+
+def thread_block(thread: Thread) -> schema.ThreadBlock:
     """The ``thread`` block of results.json."""
     return {
         "source": thread.source,
@@ -214,7 +364,7 @@ def thread_block(thread: Thread) -> dict[str, Any]:
 
 def post_row(
     post: Post, sentiment: float | None, theme: int | None, tone: int | None = None, vader: float | None = None
-) -> dict[str, Any]:
+) -> schema.PostRow:
     """One entry of the ``posts`` of results.json."""
     return {
         "id": post.id,
@@ -233,6 +383,11 @@ def post_row(
     }
 
 
-def themes_info(found: dict[str, Any]) -> dict[str, Any]:
+def themes_info(found: ThemeResult[Any]) -> schema.ThemesInfo:
     """How the themes were found: method, note, unassigned share, parameters."""
-    return {k: found.get(k) for k in ("method", "note", "unassigned_share", "params")}
+    return {
+        "method": found.method,
+        "note": found.note,
+        "unassigned_share": found.unassigned_share,
+        "params": dict(found.params),
+    }

@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from threadscope import schema
 from threadscope.errors import InputError
 from threadscope.model import Thread
 
@@ -88,20 +89,24 @@ def check_writable(folder: Path, option: str) -> Path:
     return folder
 
 
-#: Writes the data files (CSV) of ``results`` into a folder and returns their paths.
-DataWriter = Callable[[dict[str, Any], Path], list[Path]]
-ReportWriter = Callable[[dict[str, Any], Path, set[str]], list[Path]]
+#: What a run returns: an analysis, a comparison, or a corpus analysis (still a plain dict).
+R = TypeVar("R", schema.AnalysisResults, schema.ComparisonResults, dict[str, Any])
+#: Writes the data files (CSV) of the results into a folder and returns their paths.
+DataWriter = Callable[[R, Path], list[Path]]
+#: Writes the reports of the results in the given formats into a folder and returns their paths.
+ReportWriter = Callable[[R, Path, set[str]], list[Path]]
 
 
-class _Results:
+class _Results(Generic[R]):
     """What an analysis and a comparison share: their results, as JSON and as files."""
 
-    results: dict[str, Any]
+    results: R
 
     @property
-    def meta(self) -> dict[str, Any]:
+    def meta(self) -> schema.Meta:
         """Version, model, parameters and timings of the run."""
-        return dict(self.results["meta"])
+        meta: schema.Meta = self.results["meta"]  # the corpus's results are still a plain dict
+        return meta.copy()
 
     def to_json(self) -> str:
         """``results.json`` as a string (its schema is ``results["schema"]``)."""
@@ -113,7 +118,8 @@ class _Results:
         """Where ``write`` writes when not told."""
         raise NotImplementedError
 
-    def _writers(self) -> tuple[DataWriter, ReportWriter]:
+    def _writers(self) -> tuple[DataWriter[R], ReportWriter[R]]:
+        """The writers of the data files (CSV) and of the reports."""
         raise NotImplementedError
 
     def write(self, out_dir: Path | str | None = None, formats: Iterable[str] = FORMATS) -> list[Path]:
@@ -159,7 +165,7 @@ def _remove_empty(folders: list[Path]) -> None:
             return
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _frame(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     """Rows as a DataFrame, ``created_at`` parsed as UTC datetimes."""
     import pandas as pd
 
@@ -170,11 +176,11 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 @dataclass
-class Analysis(_Results):
+class Analysis(_Results[schema.AnalysisResults]):
     """The analysis of one thread: plain results, plus conveniences for notebooks."""
 
     thread: Thread
-    results: dict[str, Any]
+    results: schema.AnalysisResults
     _frame: Any = field(default=None, repr=False)
 
     @property
@@ -186,25 +192,25 @@ class Analysis(_Results):
         return cached
 
     @property
-    def themes(self) -> list[dict[str, Any]]:
+    def themes(self) -> list[schema.Theme]:
         """The themes, largest first."""
-        return list(self.results["themes"] or [])
+        return list(self.results["themes"])
 
     @property
-    def structure(self) -> dict[str, Any]:
+    def structure(self) -> schema.Structure:
         """Reply-structure figures (see ``analysis.structure``)."""
-        return dict(self.results["structure"] or {})
+        return self.results["structure"].copy()
 
     @property
-    def sentiment(self) -> dict[str, Any]:
+    def sentiment(self) -> schema.Sentiment:
         """Tone figures (see ``analysis.sentiment``)."""
-        return dict(self.results["sentiment"] or {})
+        return self.results["sentiment"].copy()
 
     def default_dir(self) -> Path:
         """``reports/<source>-<id>``."""
         return report_dir(f"{self.thread.source}-{self.thread.id}")
 
-    def _writers(self) -> tuple[DataWriter, ReportWriter]:
+    def _writers(self) -> tuple[DataWriter[schema.AnalysisResults], ReportWriter[schema.AnalysisResults]]:
         from threadscope import report
         from threadscope.report.datafiles import write_comments_csv
 
@@ -212,7 +218,7 @@ class Analysis(_Results):
 
 
 @dataclass
-class Comparison(_Results):
+class Comparison(_Results[schema.ComparisonResults]):
     """Two or more threads compared: plain results, plus conveniences for notebooks.
 
     ``results`` is what ``results.json`` holds (schema ``threadscope.comparison/1``);
@@ -221,12 +227,12 @@ class Comparison(_Results):
     """
 
     loaded: list[Thread]
-    results: dict[str, Any]
+    results: schema.ComparisonResults
 
     @property
     def keys(self) -> list[str]:
         """Each thread's label (``source:id``), in the order given."""
-        return [str(t["key"]) for t in self.results["threads"]]
+        return [t["key"] for t in self.results["threads"]]
 
     @property
     def threads(self) -> pd.DataFrame:
@@ -236,22 +242,22 @@ class Comparison(_Results):
         rows = []
         for entry in self.results["threads"]:
             tone, shape, block = entry["sentiment"], entry["structure"], entry["thread"]
-            ci = tone.get("ci95") or [None, None]
+            ci: Sequence[float | None] = tone["ci95"] or [None, None]
             rows.append(
                 {
                     "thread": entry["key"],
                     "letter": entry["letter"],
-                    "title": block.get("title"),
-                    "comments": shape.get("comments"),
-                    "authors": shape.get("authors"),
-                    "max_depth": shape.get("max_depth"),
-                    "scored": tone.get("n"),
-                    "sentiment_mean": tone.get("mean"),
+                    "title": block["title"],
+                    "comments": shape["comments"],
+                    "authors": shape["authors"],
+                    "max_depth": shape["max_depth"],
+                    "scored": tone["n"],
+                    "sentiment_mean": tone["mean"],
                     "ci95_low": ci[0],
                     "ci95_high": ci[1],
-                    "positive_share": tone.get("positive_share"),
-                    "neutral_share": tone.get("neutral_share"),
-                    "negative_share": tone.get("negative_share"),
+                    "positive_share": tone["positive_share"],
+                    "neutral_share": tone["neutral_share"],
+                    "negative_share": tone["negative_share"],
                     "comparable": entry["comparable"],
                 }
             )
@@ -264,7 +270,7 @@ class Comparison(_Results):
 
         rows = []
         for pair in self.results["pairs"]:
-            ci = pair.get("ci95") or [None, None]
+            ci: Sequence[float | None] = pair["ci95"] or [None, None]
             row = {k: v for k, v in pair.items() if k != "ci95"}
             rows.append({**row, "ci95_low": ci[0], "ci95_high": ci[1]})
         return pd.DataFrame(rows)
@@ -276,18 +282,18 @@ class Comparison(_Results):
 
         rows = []
         for theme in self.results["themes"]:
-            z = {d["thread"]: d["z"] for d in theme.get("distinctiveness") or []}
-            for cell in theme.get("by_thread") or []:
+            z = {d["thread"]: d["z"] for d in theme["distinctiveness"]}
+            for cell in theme["by_thread"]:
                 rows.append(
                     {
                         "theme": theme["id"],
-                        "label": theme.get("label"),
+                        "label": theme["label"],
                         "thread": cell["thread"],
                         "size": cell["size"],
                         "share": cell["share"],
                         "sentiment_mean": cell["sentiment_mean"],
                         "z": z.get(cell["thread"]),
-                        "distinctive": theme.get("distinctive_of") == cell["thread"],
+                        "distinctive": theme["distinctive_of"] == cell["thread"],
                     }
                 )
         columns = ["theme", "label", "thread", "size", "share", "sentiment_mean", "z", "distinctive"]
@@ -302,7 +308,7 @@ class Comparison(_Results):
         """``reports/compare-<source>-<id>-<source>-<id>…``, shortened when long."""
         return report_dir(compare_dir_name(self.keys))
 
-    def _writers(self) -> tuple[DataWriter, ReportWriter]:
+    def _writers(self) -> tuple[DataWriter[schema.ComparisonResults], ReportWriter[schema.ComparisonResults]]:
         from threadscope.report import compare as report
 
         return lambda results, out: [report.write_comments_csv(results, out / "comments.csv")], report.write_reports
@@ -331,7 +337,7 @@ def compare_dir_name(keys: Sequence[str], limit: int = 80) -> str:
 
 
 @dataclass
-class CorpusAnalysis(_Results):
+class CorpusAnalysis(_Results[dict[str, Any]]):
     """A corpus analysed over time: plain results (schema ``threadscope.corpus/1``) as DataFrames.
 
     ``path`` and ``run`` name the database and the analysis run whose
@@ -391,7 +397,7 @@ class CorpusAnalysis(_Results):
         """``reports/corpus-<name>``."""
         return report_dir(f"corpus-{self.name}")
 
-    def _writers(self) -> tuple[DataWriter, ReportWriter]:
+    def _writers(self) -> tuple[DataWriter[dict[str, Any]], ReportWriter[dict[str, Any]]]:
         from threadscope.report import corpus as report
 
         return report.write_tables, report.write_reports

@@ -24,8 +24,10 @@ from threadscope.analysis.compare import (
     structure_summary,
 )
 from threadscope.analysis.embed import EmbeddingCache, embed_texts
+from threadscope.analysis.structure import analyze_structure
 from threadscope.errors import InputError
 from threadscope.model import Post, Thread
+from threadscope.sources.files import parse_text
 
 POSITIVE = [
     "I love this, it is wonderful and great work!",
@@ -181,20 +183,17 @@ def test_shared_themes_tabulates_each_thread_and_marks_the_distinctive_one() -> 
 
 
 def test_structure_summary_picks_side_by_side_figures() -> None:
-    summary = structure_summary(
-        {
-            "structured": True,
-            "comments": 9,
-            "authors": 4,
-            "max_depth": 3,
-            "concentration": {"top10_share": 0.4},
-            "longest_chain": {"length": 3},
-            "notes": ["n"],
-        }
-    )
-    assert summary["comments"] == 9 and summary["top10_share"] == 0.4 and summary["longest_chain"] == 3
-    assert summary["gini"] is None and summary["notes"] == ["n"]
-    assert structure_summary(None)["comments"] is None
+    structure = analyze_structure(make_thread("t", ["one", "two", "three"]))
+    summary = structure_summary(structure)
+    assert summary["comments"] == structure["comments"] == 3 and summary["max_depth"] == 1
+    assert structure["concentration"] is not None and structure["longest_chain"] is not None
+    assert summary["top10_share"] == structure["concentration"]["top10_share"]
+    assert summary["gini"] == structure["concentration"]["gini"]
+    assert summary["longest_chain"] == structure["longest_chain"]["length"] == 1
+    assert summary["notes"] == structure["notes"]
+    pasted = structure_summary(analyze_structure(parse_text("A title\n\nFirst post.\n\nSecond post.", name="paste")))
+    assert pasted["structured"] is False and pasted["comments"] == 2
+    assert pasted["longest_chain"] is None and pasted["top_level"] is None and pasted["authors"] is None
 
 
 # --------------------------------------------------------------------------

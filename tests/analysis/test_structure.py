@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import shared_file
 from threadscope.analysis.structure import (
-    STRUCTURE_KEYS,
+    NO_SHAPE,
     analyze_structure,
     author_graph,
     concentration,
@@ -279,7 +279,7 @@ def test_pasted_text_has_no_structure_metrics() -> None:
     result = analyze_structure(thread)
     assert result["structured"] is False
     assert result["comments"] == 4
-    assert all(result[key] is None for key in STRUCTURE_KEYS)
+    assert all(result[key] is None for key in NO_SHAPE)
     assert result["authors"] is None and result["concentration"] is None
     assert result["per_hour"] is None
     assert (

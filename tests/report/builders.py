@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
+from threadscope import schema
 from threadscope.analysis.sentiment import CAVEATS
 
 HN = "https://news.ycombinator.com/item?id="
@@ -42,7 +40,7 @@ def _post(
     sentiment: float | None,
     theme: int | None,
     deleted: bool = False,
-) -> dict[str, Any]:
+) -> schema.PostRow:
     return {
         "id": pid,
         "parent_id": parent,
@@ -52,13 +50,15 @@ def _post(
         "text": text,
         "deleted": deleted,
         "sentiment": sentiment,
+        "tone": None if sentiment is None else (1 if sentiment >= 0.05 else -1 if sentiment <= -0.05 else 0),
+        "vader": sentiment,
         "theme": theme,
         "permalink": f"{HN}{pid}",
         "flags": ["deleted"] if deleted else [],
     }
 
 
-def make_results() -> dict[str, Any]:
+def make_results() -> schema.AnalysisResults:
     """A small HN thread: 12 comments by 8 people, three themes, every section filled."""
     posts = [
         _post(
@@ -158,6 +158,7 @@ def make_results() -> dict[str, Any]:
             "deleted": 1,
             "orphaned": 0,
             "authors": 8,
+            "op_comments": 0,
             "top_level": 3,
             "max_depth": 5,
             "mean_depth": 2.25,
@@ -220,6 +221,10 @@ def make_results() -> dict[str, Any]:
                 }
             ],
             "exchange_count": 1,
+            "author_pairs": [
+                {"from": "bob", "to": "alice", "replies": 2},
+                {"from": "alice", "to": "bob", "replies": 2},
+            ],
             "concentration": {"top10_share": 0.25, "gini": 0.21},
             "per_hour": [
                 {"hour": "2021-05-14T09:00:00+00:00", "count": 7},
@@ -251,9 +256,10 @@ def make_results() -> dict[str, Any]:
                 {"root_id": "106", "author": "carol", "n": 3, "mean": -0.087, "ci95": [-0.9, 0.7]},
             ],
             "by_theme": [
-                {"theme": 0, "n": 3, "mean": 0.487, "ci95": [0.1, 0.9]},
-                {"theme": 1, "n": 3, "mean": 0.033, "ci95": [-0.4, 0.5]},
-                {"theme": 2, "n": 4, "mean": 0.02, "ci95": [-0.5, 0.5]},
+                {"theme": 0, "unassigned": False, "n": 3, "mean": 0.487, "ci95": [0.1, 0.9]},
+                {"theme": 1, "unassigned": False, "n": 3, "mean": 0.033, "ci95": [-0.4, 0.5]},
+                {"theme": 2, "unassigned": False, "n": 4, "mean": 0.02, "ci95": [-0.5, 0.5]},
+                {"theme": -1, "unassigned": True, "n": 1, "mean": 0.15, "ci95": None},
             ],
             "most_positive": [
                 {
@@ -273,8 +279,9 @@ def make_results() -> dict[str, Any]:
                     "excerpt": "Office rents in the city are collapsing",
                 },
             ],
-            "method": "VADER compound score on each comment's own text",
+            "method": {"name": "VADER", "package": "vaderSentiment", "score": "compound, from -1 to 1"},
             "caveats": [*CAVEATS, "Only 11 comments were scored, so the interval is wide."],
+            "notes": ["1 of 12 comments have no score: deleted, empty, or only quotes, links or code."],
         },
         "themes": [
             {
@@ -286,6 +293,7 @@ def make_results() -> dict[str, Any]:
                 "sentiment_mean": 0.487,
                 "representative_ids": ["111", "101"],
                 "guided": False,
+                "confidence": None,
             },
             {
                 "id": 1,
@@ -296,6 +304,7 @@ def make_results() -> dict[str, Any]:
                 "sentiment_mean": 0.033,
                 "representative_ids": ["102"],
                 "guided": True,
+                "confidence": 0.62,
             },
             {
                 "id": 2,
@@ -306,6 +315,7 @@ def make_results() -> dict[str, Any]:
                 "sentiment_mean": 0.02,
                 "representative_ids": ["107", "106"],
                 "guided": False,
+                "confidence": None,
             },
         ],
         "themes_info": {
@@ -317,14 +327,20 @@ def make_results() -> dict[str, Any]:
         "meta": {
             "threadscope": "0.1.0",
             "embedding_model": "all-MiniLM-L6-v2",
-            "params": {"min_topic_size": 2, "themes": ["mentoring"]},
+            "params": {
+                "seed": 42,
+                "guided_themes": ["Mentoring juniors"],
+                "model": None,
+                "tone": "vader",
+                "subtree": False,
+            },
             "timings_s": {"fetch": 0.1, "embed": 0.4},
             "seed": 42,
         },
     }
 
 
-def make_hostile() -> dict[str, Any]:
+def make_hostile() -> schema.AnalysisResults:
     """The same thread with every user-controlled string replaced by attack payloads."""
     results = make_results()
     names = list(PAYLOADS)
@@ -335,10 +351,12 @@ def make_hostile() -> dict[str, Any]:
         post["text"] = "\n\n".join(PAYLOADS.values())
         post["author"] = PAYLOADS[names[k % len(names)]]
     results["thread"].update(
-        title=PAYLOADS["script"] + " " + PAYLOADS["img"],
-        author=PAYLOADS["md_link"],
-        url="javascript:alert(document.cookie)",
-        notes=[PAYLOADS["iframe"], PAYLOADS["md_image"]],
+        {
+            "title": PAYLOADS["script"] + " " + PAYLOADS["img"],
+            "author": PAYLOADS["md_link"],
+            "url": "javascript:alert(document.cookie)",
+            "notes": [PAYLOADS["iframe"], PAYLOADS["md_image"]],
+        }
     )
     for k, theme in enumerate(results["themes"]):
         theme["label"] = [
@@ -348,28 +366,25 @@ def make_hostile() -> dict[str, Any]:
         ][k]
         theme["keywords"] = [PAYLOADS["img"], PAYLOADS["js_link"], "|", "`", "$\\frac{"]
     s = results["structure"]
-    for row in s["largest_subthreads"] + s["most_replied"]:
+    assert s["largest_subthreads"] and s["most_replied"] and s["most_active_authors"] and s["exchanges"]
+    for row in s["largest_subthreads"]:
         row["author"] = PAYLOADS["iframe"]
         row["permalink"] = "javascript:alert(1)"
-    for row in s["most_active_authors"]:
-        row["author"] = PAYLOADS["html_comment"]
+    for replied in s["most_replied"]:
+        replied["author"] = PAYLOADS["iframe"]
+        replied["permalink"] = "javascript:alert(1)"
+    for active in s["most_active_authors"]:
+        active["author"] = PAYLOADS["html_comment"]
     s["exchanges"][0]["authors"] = [PAYLOADS["script"], PAYLOADS["md_link"]]
     s["notes"] = [joined]
-    for key in ("most_positive", "most_negative"):
-        for row in results["sentiment"][key]:
-            row["excerpt"] = joined
-            row["author"] = PAYLOADS["img"]
-            row["permalink"] = "data:text/html,<script>alert(1)</script>"
+    for extremes in (results["sentiment"]["most_positive"], results["sentiment"]["most_negative"]):
+        for extreme in extremes:
+            extreme["excerpt"] = joined
+            extreme["author"] = PAYLOADS["img"]
+            extreme["permalink"] = "data:text/html,<script>alert(1)</script>"
     results["sentiment"]["caveats"] = [PAYLOADS["iframe"]]
     results["posts"][0]["permalink"] = "javascript:alert('perma')"
     results["posts"][1]["permalink"] = 'https://news.ycombinator.com/item?id=1"><script>alert(1)</script>'
     results["themes_info"]["note"] = PAYLOADS["md_link"]
-    results["meta"]["params"] = {"themes": [PAYLOADS["script"], PAYLOADS["template"]]}
+    results["meta"]["params"]["guided_themes"] = [PAYLOADS["script"], PAYLOADS["template"]]
     return results
-
-
-def without(results: dict[str, Any], *keys: str) -> dict[str, Any]:
-    copied = copy.deepcopy(results)
-    for key in keys:
-        copied[key] = None
-    return copied

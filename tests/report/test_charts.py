@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import html
 import math
 from pathlib import Path
@@ -7,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.report.builders import PAYLOADS, without
+from tests.report.builders import PAYLOADS
 from tests.report.checks import svg_comments_and_tags
 from threadscope.report import charts, write_reports
 
@@ -34,9 +35,12 @@ SVG_TAGS = {
 
 def test_plan_explains_every_skipped_figure(results: dict[str, Any]) -> None:
     assert all(p.reason is None and p.alt for p in charts.plan(results).values())
-    bare = without(results, "themes", "sentiment", "structure")
+    bare = copy.deepcopy(results)  # a thread where nothing was found
+    bare["themes"] = []
     for post in bare["posts"]:
         post["sentiment"] = None
+    bare["sentiment"]["by_depth"] = []
+    bare["structure"].update({"depth_histogram": [], "per_hour": None})
     plans = charts.plan(bare)
     assert plans["reply_tree"].reason is None
     for name in ("themes", "sentiment_distribution", "sentiment_by_depth", "depth_histogram", "activity"):

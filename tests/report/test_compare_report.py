@@ -121,18 +121,21 @@ def test_html_inlines_the_figures(out: Path) -> None:
     assert page.count("<svg") == 3
 
 
-def test_missing_sections_read_as_notes_not_crashes(tmp_path: Path) -> None:
-    results = copy.deepcopy(compared(tmp_path).results)
-    results["themes"] = None
-    for entry in results["threads"]:
-        entry["posts"] = []
-        entry["sentiment"] = None
-        entry["structure"] = None
-    results["pairs"] = []
+def test_threads_with_nothing_to_compare_read_as_notes(tmp_path: Path) -> None:
+    # Comments that are only links: nothing to score, too few to theme; the report says so.
+    def links_only(tid: str) -> Thread:
+        root = Post(id=f"{tid}-root", parent_id=None, author="op", text="A story", own_text="A story")
+        url = "https://example.com/only-a-link"
+        replies = [Post(id=f"{tid}-{k}", parent_id=root.id, author="u", text=url, own_text=url) for k in range(3)]
+        return Thread.build(source="test", id=tid, root=root, replies=replies, title=f"Links {tid}")
+
+    quiet = [links_only("links1"), links_only("links2")]
+    results = api.compare(quiet, embedder=FakeEmbedder(), data_dir=tmp_path / "data").results
     written = report.write_reports(results, tmp_path / "sparse", {"md", "html"})
     md = (tmp_path / "sparse/report.md").read_text()
-    assert "The theme analysis did not run" in md
+    assert "No themes stood out" in md
     assert "No “tone of each thread” chart: no comment has a tone score." in md
+    assert "Too few comments to compare" in md
     assert not [p for p in written if p.suffix == ".svg"]
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.report.builders import without
 from tests.report.checks import (
     MD_TAGS,
     assert_inert_html,
@@ -45,14 +44,17 @@ def test_summary_path_with_spaces_is_encoded(results: dict[str, Any], tmp_path: 
     assert_inert_html(parse_html(render_markdown(block)), MD_TAGS)
 
 
-def test_summary_copes_with_missing_analyses(results: dict[str, Any]) -> None:
-    bare = without(results, "themes", "sentiment", "structure")
-    block = summary_block(bare)
-    assert "not measured" in block and "theme analysis did not run" in block
+def test_summary_when_nothing_was_found(results: dict[str, Any]) -> None:
+    results["themes"] = []
+    results["themes_info"]["method"] = "too_small"
+    results["sentiment"]["mean"] = None
+    block = summary_block(results)
+    assert "Tone:** not measured (no comment could be scored)" in block
+    assert "too few comments to find any" in block
     assert "figures/sentiment_distribution.svg" in block
-    for post in bare["posts"]:
+    for post in results["posts"]:
         post["sentiment"] = None
-    assert "figures/reply_tree.svg" in summary_block(bare)
+    assert "figures/reply_tree.svg" in summary_block(results)
 
 
 def test_hostile_summary_is_inert(hostile: dict[str, Any]) -> None:

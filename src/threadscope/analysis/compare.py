@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Literal
 
 import numpy as np
 
+from threadscope import schema
 from threadscope.analysis import numbers
 from threadscope.analysis.numbers import mean4, plural, round4
 
@@ -49,22 +50,6 @@ Z_DISTINCTIVE = 1.96
 PRIOR_PER_CATEGORY = 5.0
 #: Romano et al. (2006) thresholds for |Cliff's delta|.
 EFFECT_SIZES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"), (math.inf, "large"))
-
-#: Structure figures shown side by side, as (key in the summary, path in ``analyze_structure``'s dict).
-STRUCTURE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("comments", ("comments",)),
-    ("authors", ("authors",)),
-    ("top_level", ("top_level",)),
-    ("max_depth", ("max_depth",)),
-    ("mean_depth", ("mean_depth",)),
-    ("branching_factor", ("branching_factor",)),
-    ("replies_per_comment", ("replies_per_comment",)),
-    ("top10_share", ("concentration", "top10_share")),
-    ("gini", ("concentration", "gini")),
-    ("exchange_count", ("exchange_count",)),
-    ("longest_chain", ("longest_chain", "length")),
-    ("deleted", ("deleted",)),
-)
 
 
 # --------------------------------------------------------------------------
@@ -124,7 +109,7 @@ def compare_pair(
     seed: int = 0,
     n_boot: int = N_BOOT,
     min_scored: int = MIN_SCORED,
-) -> dict[str, Any]:
+) -> schema.Pair:
     """Compare the tone of two threads' comments.
 
     Args:
@@ -146,7 +131,7 @@ def compare_pair(
 
     """
     n_a, n_b = len(a_scores), len(b_scores)
-    row: dict[str, Any] = {
+    row: schema.Pair = {
         "a": a,
         "b": b,
         "n_a": n_a,
@@ -161,6 +146,7 @@ def compare_pair(
         "effect_magnitude": None,
         "comparable": False,
         "direction": None,
+        "verdict": "",
     }
     if min(n_a, n_b) < max(min_scored, 2):
         small = [f"{label} has {plural(n, 'scored comment')}" for label, n in ((a, n_a), (b, n_b)) if n < min_scored]
@@ -174,22 +160,24 @@ def compare_pair(
     u, p = tested
     delta = cliffs_delta(u, n_a, n_b)
     diff = round4(float(np.mean(a_scores)) - float(np.mean(b_scores)))
-    direction = None if ci[0] <= 0.0 <= ci[1] else ("a" if ci[0] > 0 else "b")
+    direction: Literal["a", "b"] | None = None if ci[0] <= 0.0 <= ci[1] else ("a" if ci[0] > 0 else "b")
     row.update(
-        mean_diff=diff,
-        ci95=ci,
-        mann_whitney_u=round4(u),
-        p_value=p,
-        effect_size=delta,
-        effect_magnitude=effect_magnitude(delta),
-        comparable=True,
-        direction=direction,
+        {
+            "mean_diff": diff,
+            "ci95": ci,
+            "mann_whitney_u": round4(u),
+            "p_value": p,
+            "effect_size": delta,
+            "effect_magnitude": effect_magnitude(delta),
+            "comparable": True,
+            "direction": direction,
+        }
     )
     row["verdict"] = verdict(row)
     return row
 
 
-def verdict(pair: Mapping[str, Any]) -> str:
+def verdict(pair: schema.Pair) -> str:
     """The plain-language reading of a compared pair (see ``compare_pair``).
 
     It names the thread whose comments read more positive only when the
@@ -197,11 +185,12 @@ def verdict(pair: Mapping[str, Any]) -> str:
     thread's side, and flags small samples and a rank test that disagrees. It
     describes the comments, not why they differ.
     """
-    a, b = str(pair["a"]), str(pair["b"])
-    diff, (low, high) = float(pair["mean_diff"]), pair["ci95"]
-    p = pair.get("p_value")
-    delta = pair.get("effect_size")
-    direction = pair.get("direction")
+    a, b = pair["a"], pair["b"]
+    assert pair["mean_diff"] is not None and pair["ci95"] is not None, "only a compared pair has a verdict"
+    diff, (low, high) = pair["mean_diff"], pair["ci95"]
+    p = pair["p_value"]
+    delta = pair["effect_size"]
+    direction = pair["direction"]
     if direction is None:
         text = (
             f"No clear difference in tone between {a} and {b} "
@@ -219,7 +208,7 @@ def verdict(pair: Mapping[str, Any]) -> str:
             text += f" The effect is {effect_magnitude(delta)} (Cliff's delta {_signed(abs(delta))})."
         if p is not None and p >= 0.05:
             text += f" The rank test is less clear (Mann-Whitney p = {_p(p)}), so treat this as tentative."
-    n_a, n_b = int(pair["n_a"]), int(pair["n_b"])
+    n_a, n_b = pair["n_a"], pair["n_b"]
     if min(n_a, n_b) < SMALL_SAMPLE:
         text += (
             f" The samples are small ({n_a} and {n_b} scored comments), so the interval is wide and the reading rough."
@@ -234,7 +223,7 @@ def compare_all(
     seed: int = 0,
     n_boot: int = N_BOOT,
     min_scored: int = MIN_SCORED,
-) -> list[dict[str, Any]]:
+) -> list[schema.Pair]:
     """``compare_pair`` for every pair of threads, in input order (A–B, A–C, B–C…)."""
     return [
         compare_pair(labels[i], labels[j], scores[i], scores[j], seed=seed, n_boot=n_boot, min_scored=min_scored)
@@ -283,18 +272,17 @@ def log_odds_z(counts: np.ndarray, prior_per_category: float = PRIOR_PER_CATEGOR
 
 
 def shared_themes(
-    themes: Sequence[Mapping[str, Any]],
+    themes: Sequence[schema.JointTheme],
     labels: Sequence[str],
     assignments: Sequence[Mapping[str, int]],
     scores: Sequence[Mapping[str, float | None]],
     *,
     min_scored: int = MIN_SCORED,
-) -> list[dict[str, Any]]:
+) -> list[schema.SharedTheme]:
     """Each shared theme with its size, share and tone in every thread, and what it is distinctive of.
 
     Args:
-        themes: the themes of the joint model (``find_themes``'s ``themes``),
-            each with at least ``id``; other fields are kept.
+        themes: the themes of the joint model, kept as they are.
         labels: thread labels, in input order.
         assignments: per thread, comment id → theme id (``-1`` unassigned)
             for every comment that was modelled.
@@ -310,7 +298,7 @@ def shared_themes(
         thread's z-score, else the largest).
 
     """
-    ids = [int(t["id"]) for t in themes]
+    ids = [t["id"] for t in themes]
     # Unassigned comments are a category too, so the counts cover each thread's whole sample.
     categories = [*ids, -1]
     index = {tid: k for k, tid in enumerate(categories)}
@@ -325,12 +313,12 @@ def shared_themes(
                 tone[g].setdefault(categories[k], []).append(score)
     totals = counts.sum(axis=0)
     z = log_odds_z(counts)
-    out = []
+    out: list[schema.SharedTheme] = []
     for theme in themes:
-        k = index[int(theme["id"])]
-        by_thread = []
+        k = index[theme["id"]]
+        by_thread: list[schema.ThreadShare] = []
         for g, label in enumerate(labels):
-            values = tone[g].get(int(theme["id"]), [])
+            values = tone[g].get(theme["id"], [])
             by_thread.append(
                 {
                     "thread": label,
@@ -345,7 +333,7 @@ def shared_themes(
         distinctive = bool(zs) and zs[top] >= Z_DISTINCTIVE
         out.append(
             {
-                **dict(theme),
+                **theme,
                 "by_thread": by_thread,
                 "distinctiveness": [{"thread": label, "z": v} for label, v in zip(labels, zs, strict=True)],
                 "distinctive_of": labels[top] if distinctive else None,
@@ -359,21 +347,29 @@ def shared_themes(
 # Structure
 
 
-def structure_summary(structure: Mapping[str, Any] | None) -> dict[str, Any]:
+def structure_summary(structure: schema.Structure) -> schema.StructureSummary:
     """The figures of ``analyze_structure``'s result that read well side by side.
 
-    Keys are those of ``STRUCTURE_FIELDS`` plus ``structured`` and ``notes``;
-    a figure the thread cannot have (no reply structure, no authors) is ``None``.
+    A figure the thread cannot have (no reply structure, no authors) is ``None``.
     """
-    structure = structure or {}
-    out: dict[str, Any] = {"structured": bool(structure.get("structured", True))}
-    for key, path in STRUCTURE_FIELDS:
-        value: Any = structure
-        for step in path:
-            value = value.get(step) if isinstance(value, Mapping) else None
-        out[key] = value
-    out["notes"] = list(structure.get("notes") or [])
-    return out
+    concentration = structure["concentration"]
+    chain = structure["longest_chain"]
+    return {
+        "structured": structure["structured"],
+        "comments": structure["comments"],
+        "authors": structure["authors"],
+        "top_level": structure["top_level"],
+        "max_depth": structure["max_depth"],
+        "mean_depth": structure["mean_depth"],
+        "branching_factor": structure["branching_factor"],
+        "replies_per_comment": structure["replies_per_comment"],
+        "top10_share": concentration["top10_share"] if concentration else None,
+        "gini": concentration["gini"] if concentration else None,
+        "exchange_count": structure["exchange_count"],
+        "longest_chain": chain["length"] if chain else None,
+        "deleted": structure["deleted"],
+        "notes": list(structure["notes"]),
+    }
 
 
 # --------------------------------------------------------------------------

@@ -18,10 +18,11 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from threadscope import schema
 from threadscope.analysis import numbers
 from threadscope.analysis.numbers import mean4, round4
 from threadscope.model import Post, Thread
@@ -61,7 +62,7 @@ CAVEATS = [
 
 
 #: ``method`` block of a VADER-scored summary.
-VADER_METHOD: dict[str, Any] = {
+VADER_METHOD: schema.ToneMethod = {
     "name": "VADER",
     "package": "vaderSentiment",
     "score": "compound, from -1 to 1",
@@ -146,9 +147,9 @@ def summarize_sentiment(
     seed: int = 0,
     n_boot: int = 2000,
     classes: Mapping[str, int | None] | None = None,
-    method: Mapping[str, Any] | None = None,
+    method: schema.ToneMethod | None = None,
     note: str | None = None,
-) -> dict[str, Any]:
+) -> schema.Sentiment:
     """The tone of the thread overall, by depth, by subthread and by theme.
 
     Args:
@@ -176,8 +177,8 @@ def summarize_sentiment(
         of the thresholds.
 
     """
-    method = dict(method or VADER_METHOD)
-    caveats = list(method.pop("caveats", CAVEATS))
+    described = (method or VADER_METHOD).copy()
+    caveats = described.pop("caveats", CAVEATS)
     scored = [(p, s) for p in thread.comments if (s := scores.get(p.id)) is not None]
     values = [s for _, s in scored]
     if classes is None:
@@ -199,16 +200,16 @@ def summarize_sentiment(
         "most_positive": _extremes(scored, classes, positive=True),
         "most_negative": _extremes(scored, classes, positive=False),
         "method": {
-            **method,
+            **described,
             "ci95": f"percentile bootstrap of the mean, {n_boot} resamples, seed {seed}",
             "min_words_for_extremes": MIN_WORDS_FOR_EXTREMES,
         },
-        "caveats": caveats,
+        "caveats": list(caveats),
         "notes": _notes(thread, len(values)) + ([note] if note else []),
     }
 
 
-def _shares(classes: Sequence[int]) -> dict[str, float | None]:
+def _shares(classes: Sequence[int]) -> schema.Shares:
     if not classes:
         return {"positive_share": None, "neutral_share": None, "negative_share": None}
     positive = round4(sum(c > 0 for c in classes) / len(classes))
@@ -218,19 +219,19 @@ def _shares(classes: Sequence[int]) -> dict[str, float | None]:
     return {"positive_share": positive, "neutral_share": neutral, "negative_share": negative}
 
 
-def _by_depth(scored: Sequence[tuple[Post, float]]) -> list[dict[str, Any]]:
+def _by_depth(scored: Sequence[tuple[Post, float]]) -> list[schema.DepthTone]:
     groups: dict[int, list[float]] = defaultdict(list)
     for post, score in scored:
         groups[post.depth].append(score)
     return [{"depth": d, "n": len(v), "mean": mean4(v)} for d, v in sorted(groups.items())]
 
 
-def _by_subthread(thread: Thread, scored: Sequence[tuple[Post, float]], ci: _Ci) -> list[dict[str, Any]]:
+def _by_subthread(thread: Thread, scored: Sequence[tuple[Post, float]], ci: _Ci) -> list[schema.SubthreadTone]:
     top_of = _top_level_of(thread)
     groups: dict[str, list[float]] = {}
     for post, score in scored:
         groups.setdefault(top_of[post.id].id, []).append(score)
-    rows: list[dict[str, Any]] = [
+    rows: list[schema.SubthreadTone] = [
         {"root_id": rid, "author": thread.get(rid).author, "n": len(v), "mean": mean4(v), "ci95": ci(v)}
         for rid, v in groups.items()
         if len(v) >= MIN_SUBTHREAD_POSTS
@@ -253,7 +254,7 @@ def _top_level_of(thread: Thread) -> dict[str, Post]:
 
 def _by_theme(
     scored: Sequence[tuple[Post, float]], theme_of: Mapping[str, int | None], ci: _Ci
-) -> list[dict[str, Any]]:
+) -> list[schema.ThemeTone]:
     groups: dict[int, list[float]] = defaultdict(list)
     for post, score in scored:
         theme = theme_of.get(post.id)
@@ -269,7 +270,7 @@ def _by_theme(
 
 def _extremes(
     scored: Sequence[tuple[Post, float]], classes: Mapping[str, int | None], *, positive: bool
-) -> list[dict[str, Any]]:
+) -> list[schema.Extreme]:
     sign = 1 if positive else -1
     pool = [
         (p, s)

@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import networkx as nx
 
+from threadscope import schema
 from threadscope.analysis.numbers import mean4, plural, round4
 from threadscope.model import Post, Thread, isoformat
 
@@ -41,22 +42,23 @@ MAX_HOURS = 14 * 24
 
 K = TypeVar("K")
 
-#: Keys that need a reply structure; ``None`` for pasted text.
-STRUCTURE_KEYS = (
-    "top_level",
-    "max_depth",
-    "mean_depth",
-    "depth_histogram",
-    "branching_factor",
-    "replies_per_comment",
-    "largest_subthreads",
-    "longest_chain",
-    "most_replied",
-    "most_replied_authors",
-    "exchanges",
-    "exchange_count",
-    "author_pairs",
-)
+#: The tree-shape figures of a thread without reply structure (pasted text): none, with a note.
+NO_SHAPE: schema.Shape = {
+    "top_level": None,
+    "max_depth": None,
+    "mean_depth": None,
+    "depth_histogram": None,
+    "branching_factor": None,
+    "replies_per_comment": None,
+    "largest_subthreads": None,
+    "longest_chain": None,
+    "most_replied": None,
+    "most_replied_authors": None,
+    "exchanges": None,
+    "exchange_count": None,
+    "author_pairs": None,
+}
+NO_TIMELINE: schema.Timeline = {"per_hour": None, "first_comment_at": None, "last_comment_at": None, "peak_hour": None}
 
 
 def reply_graph(thread: Thread) -> nx.DiGraph:
@@ -96,7 +98,7 @@ def author_graph(thread: Thread) -> nx.DiGraph:
     return graph
 
 
-def analyze_structure(thread: Thread, theme_of: Mapping[str, int | None] | None = None) -> dict[str, Any]:
+def analyze_structure(thread: Thread, theme_of: Mapping[str, int | None] | None = None) -> schema.Structure:
     """Counts, depth, subthreads, chains, exchanges, author concentration and activity over time.
 
     Definitions (all over comments, i.e. posts but the root):
@@ -121,38 +123,42 @@ def analyze_structure(thread: Thread, theme_of: Mapping[str, int | None] | None 
             used for each large subthread's dominant theme.
 
     Returns:
-        Plain data; see ``STRUCTURE_KEYS`` for the keys that are ``None``
-        when ``thread.structured`` is false, and ``notes`` for why.
+        Plain data; the tree-shape figures (``NO_SHAPE``) are ``None`` when
+        ``thread.structured`` is false, and ``notes`` say why.
 
     """
     comments = thread.comments
     notes: list[str] = []
-    result: dict[str, Any] = {
-        "structured": thread.structured,
-        "comments": len(comments),
-        "deleted": sum(p.deleted for p in comments),
-        "orphaned": sum(p.orphaned for p in comments),
-    }
-    result.update(_authorship(thread, notes))
+    authorship = _authorship(thread, notes)
     if thread.structured:
-        result.update(_shape(thread, theme_of))
+        shape = _shape(thread, theme_of)
     else:
-        result.update(dict.fromkeys(STRUCTURE_KEYS))
+        shape = NO_SHAPE
         kind = " (pasted text)" if thread.source == "text" else ""
         notes.append(
             f"This discussion has no reply structure{kind}: depth, chains, exchanges "
             "and reply counts are not available."
         )
-    result.update(_timeline(comments, notes))
-    notes.extend(_count_notes(result))
-    result["notes"] = notes
-    return result
+    timeline = _timeline(comments, notes)
+    deleted = sum(p.deleted for p in comments)
+    orphaned = sum(p.orphaned for p in comments)
+    notes.extend(_count_notes(len(comments), deleted, orphaned))
+    return {
+        "structured": thread.structured,
+        "comments": len(comments),
+        "deleted": deleted,
+        "orphaned": orphaned,
+        **authorship,
+        **shape,
+        **timeline,
+        "notes": notes,
+    }
 
 
 # --- authors ---------------------------------------------------------------
 
 
-def _authorship(thread: Thread, notes: list[str]) -> dict[str, Any]:
+def _authorship(thread: Thread, notes: list[str]) -> schema.Authorship:
     comments = thread.comments
     # Pasted text has posts but no authors: "0 authors" would be false.
     known = any(p.author for p in comments) or all(p.deleted for p in comments)
@@ -172,7 +178,7 @@ def _authorship(thread: Thread, notes: list[str]) -> dict[str, Any]:
     }
 
 
-def concentration(counts: Sequence[int]) -> dict[str, float] | None:
+def concentration(counts: Sequence[int]) -> schema.Concentration | None:
     """How unevenly comments spread over authors, from comments per author.
 
     Returns:
@@ -200,13 +206,14 @@ def _top(items: Iterable[tuple[K, int]], k: int) -> list[tuple[K, int]]:
 # --- tree shape ------------------------------------------------------------
 
 
-def _shape(thread: Thread, theme_of: Mapping[str, int | None] | None) -> dict[str, Any]:
+def _shape(thread: Thread, theme_of: Mapping[str, int | None] | None) -> schema.Shape:
     graph = reply_graph(thread)
     comments = thread.comments
     depths = [p.depth for p in comments]
     max_depth = max(depths, default=0)
     replies = [graph.out_degree(p.id) for p in comments]
     with_replies = [n for n in replies if n > 0]
+    runs = exchanges(thread)
     return {
         "top_level": len(thread.children(thread.root.id)),
         "max_depth": max_depth,
@@ -222,15 +229,16 @@ def _shape(thread: Thread, theme_of: Mapping[str, int | None] | None) -> dict[st
             if n > 0
         ],
         "most_replied_authors": _most_replied_authors(thread),
-        **_exchange_summary(thread),
+        "exchanges": runs[:TOP_EXCHANGES],
+        "exchange_count": len(runs),
         "author_pairs": _author_pairs(author_graph(thread)),
     }
 
 
 def _largest_subthreads(
     thread: Thread, graph: nx.DiGraph, theme_of: Mapping[str, int | None] | None
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+) -> list[schema.Subthread]:
+    rows: list[schema.Subthread] = []
     for top in thread.children(thread.root.id):
         below = nx.descendants(graph, top.id)
         members = sorted({top.id} | below, key=lambda pid: graph.nodes[pid]["order"])
@@ -259,7 +267,7 @@ def _dominant_theme(ids: Sequence[str], theme_of: Mapping[str, int | None] | Non
     return _top(counts.items(), 1)[0][0] if counts else None
 
 
-def _longest_chain(thread: Thread, max_depth: int) -> dict[str, Any] | None:
+def _longest_chain(thread: Thread, max_depth: int) -> schema.Chain | None:
     leaf = next((p for p in thread.comments if p.depth == max_depth), None)
     if leaf is None:
         return None
@@ -282,7 +290,7 @@ def _ancestry(thread: Thread, post: Post, length: int) -> list[Post]:
     return chain[::-1]
 
 
-def _most_replied_authors(thread: Thread) -> list[dict[str, Any]]:
+def _most_replied_authors(thread: Thread) -> list[schema.RepliedAuthor]:
     received: Counter[str] = Counter()
     for post in thread.comments:
         for reply in thread.children(post.id):
@@ -291,7 +299,7 @@ def _most_replied_authors(thread: Thread) -> list[dict[str, Any]]:
     return [{"author": a, "replies_received": n} for a, n in _top(received.items(), TOP_AUTHORS)]
 
 
-def _author_pairs(graph: nx.DiGraph) -> list[dict[str, Any]]:
+def _author_pairs(graph: nx.DiGraph) -> list[schema.AuthorPair]:
     edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[2]["order"]))
     return [{"from": a, "to": b, "replies": data["weight"]} for a, b, data in edges[:TOP_PAIRS]]
 
@@ -299,12 +307,7 @@ def _author_pairs(graph: nx.DiGraph) -> list[dict[str, Any]]:
 # --- exchanges -------------------------------------------------------------
 
 
-def _exchange_summary(thread: Thread) -> dict[str, Any]:
-    runs = exchanges(thread)
-    return {"exchanges": runs[:TOP_EXCHANGES], "exchange_count": len(runs)}
-
-
-def exchanges(thread: Thread, min_turns: int = MIN_EXCHANGE_TURNS) -> list[dict[str, Any]]:
+def exchanges(thread: Thread, min_turns: int = MIN_EXCHANGE_TURNS) -> list[schema.Exchange]:
     """Every maximal back-and-forth between two authors, longest first, then in thread order.
 
     A run ending at a post is carried down the tree: a reply extends its
@@ -326,7 +329,7 @@ def exchanges(thread: Thread, min_turns: int = MIN_EXCHANGE_TURNS) -> list[dict[
             run[post.id] = (start, turns + 1)
         else:
             run[post.id] = (parent.id, 2)
-    found: list[dict[str, Any]] = []
+    found: list[schema.Exchange] = []
     for post in thread.comments:
         start, turns = run[post.id]
         extended = any(run[c.id] == (start, turns + 1) for c in thread.children(post.id))
@@ -347,15 +350,14 @@ def exchanges(thread: Thread, min_turns: int = MIN_EXCHANGE_TURNS) -> list[dict[
 # --- time ------------------------------------------------------------------
 
 
-def _timeline(comments: Sequence[Post], notes: list[str]) -> dict[str, Any]:
-    empty: dict[str, Any] = dict.fromkeys(("per_hour", "first_comment_at", "last_comment_at", "peak_hour"))
+def _timeline(comments: Sequence[Post], notes: list[str]) -> schema.Timeline:
     if not comments:
-        return empty
+        return NO_TIMELINE
     stamps = sorted(p.created_at.astimezone(UTC) for p in comments if p.created_at is not None)
     if len(stamps) < MIN_TIMESTAMP_SHARE * len(comments) or not stamps:
         have = f"Only {len(stamps)} of {len(comments)} comments carry" if stamps else "No comment carries"
         notes.append(f"{have} a time, so activity over time is not shown.")
-        return empty
+        return NO_TIMELINE
     if len(stamps) < len(comments):
         missing = len(comments) - len(stamps)
         notes.append(f"{plural(missing, 'comment')} without a time {_be(missing)} left out of activity per hour.")
@@ -393,19 +395,19 @@ def _hour_label(start: datetime, offset: int) -> str:
 # --- helpers ---------------------------------------------------------------
 
 
-def _count_notes(result: Mapping[str, Any]) -> list[str]:
+def _count_notes(comments: int, deleted: int, orphaned: int) -> list[str]:
     notes = []
-    if result["comments"] == 0:
+    if comments == 0:
         notes.append("The thread has no comments.")
-    if result["deleted"]:
+    if deleted:
         notes.append(
-            f"{plural(result['deleted'], 'comment')} deleted: counted as comments, they keep "
+            f"{plural(deleted, 'comment')} deleted: counted as comments, they keep "
             "their replies but have no author or text."
         )
-    if result["orphaned"]:
+    if orphaned:
         notes.append(
-            f"{plural(result['orphaned'], 'comment')} whose parent was missing "
-            f"{'hangs' if result['orphaned'] == 1 else 'hang'} from the story, "
+            f"{plural(orphaned, 'comment')} whose parent was missing "
+            f"{'hangs' if orphaned == 1 else 'hang'} from the story, "
             "so depths and chains through them may be understated."
         )
     return notes

@@ -46,14 +46,16 @@ import hashlib
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
 from threadscope.analysis import theme_words
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
+
     from threadscope.analysis.embed import Embedder
     from threadscope.model import Thread
 
@@ -87,12 +89,15 @@ MEMBER_FLOOR = 0.40
 MAX_DIMS = 15
 #: Upper bound on the number of free themes.
 MAX_THEMES = 16
+#: A comment's id: a post id, or whatever the caller names comments by (``pipeline`` uses
+#: ``(thread index, post id)``); ids break ties, so they must sort.
+K = TypeVar("K", bound="SupportsRichComparison")
 #: ``embed_terms(words)``: L2-normalised vectors of short texts, one row each.
 TermEmbedder = Callable[[list[str]], np.ndarray]
 
 
 @dataclass(frozen=True, slots=True)
-class Theme:
+class Theme(Generic[K]):
     """One theme: a label, its keywords and its members' count and share.
 
     ``confidence`` (guided themes only) is how close the user's name comes to
@@ -105,44 +110,25 @@ class Theme:
     keywords: list[str]
     size: int
     share: float
-    representative_ids: list[str]
+    representative_ids: list[K]
     guided: bool = False
     confidence: float | None = None
 
 
 @dataclass(slots=True)
-class ThemeResult:
+class ThemeResult(Generic[K]):
     """Themes of a thread and each comment's theme (-1: none)."""
 
-    themes: list[Theme]
-    assignment: dict[str, int]
+    themes: list[Theme[K]]
+    assignment: dict[K, int]
     unassigned_share: float
     method: str
     note: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for results.json."""
-        return {
-            "themes": [asdict(t) for t in self.themes],
-            "assignment": dict(self.assignment),
-            "unassigned_share": self.unassigned_share,
-            "method": self.method,
-            "note": self.note,
-            "params": dict(self.params),
-        }
-
-    def __getitem__(self, key: str) -> Any:
-        """``result["themes"]`` etc.: the plain-data view, as ``to_dict()`` gives it."""
-        return self.to_dict()[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Like ``dict.get`` on ``to_dict()``."""
-        return self.to_dict().get(key, default)
-
 
 def find_themes(
-    ids: Sequence[str],
+    ids: Sequence[K],
     texts: Sequence[str],
     embeddings: np.ndarray,
     *,
@@ -151,7 +137,7 @@ def find_themes(
     parents: Sequence[int | None] | None = None,
     embed_terms: TermEmbedder | None = None,
     seed: int = 42,
-) -> ThemeResult:
+) -> ThemeResult[K]:
     """Cluster comments into labelled themes (see the module docstring for how).
 
     Args:
@@ -231,7 +217,7 @@ def find_themes(
         themes.append((is_guided, group, label, kws, members.tolist()))
     themes.sort(key=lambda t: (not t[0], t[1] if t[0] else -len(t[4]), t[2]))
 
-    final: list[Theme] = []
+    final: list[Theme[K]] = []
     remap: dict[int, int] = {}
     for new_id, (is_guided, group, label, kws, rows) in enumerate(themes):
         remap[group] = new_id

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from threadscope import schema
 from threadscope.analysis import sentiment
 
 #: Classes in the order of the model's rows.
@@ -156,7 +157,7 @@ def _round(value: float) -> float:
     return round(float(value), 6) + 0.0
 
 
-def method(model: ToneModel | None = None) -> dict[str, Any]:
+def method(model: ToneModel | None = None) -> schema.ToneMethod:
     """The ``sentiment.method`` block of results.json for the tone model, with its caveats."""
     model = model or default_model()
     agreement = model.meta.get("evaluation", {}).get("hn_macro_f1")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from threadscope import schema
 from threadscope._version import __version__
 from threadscope.corpus import aggregate, fit
 from threadscope.corpus.engines import Engine, ScoreSpec, context_mixed, matrix
@@ -174,11 +175,11 @@ def _lap(clock: list[float]) -> float:
     return round(spent, 3)
 
 
-def _method(tone: str) -> dict[str, Any]:
+def _method(tone: str) -> schema.ToneMethod:
     from threadscope.analysis import sentiment
     from threadscope.analysis import tone as toning
 
-    return toning.method() if tone == "model" else dict(sentiment.VADER_METHOD)
+    return toning.method() if tone == "model" else sentiment.VADER_METHOD.copy()
 
 
 def _overview(store: Store, options: Options, run: int) -> dict[str, Any]:

@@ -17,11 +17,13 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from threadscope.report import data, fmt
+from threadscope import schema
+from threadscope.report import fmt
 from threadscope.report.escape import clean, mpl_text, truncate
 
 if TYPE_CHECKING:
@@ -95,9 +97,9 @@ ORDER = (
 )
 
 
-def plan(results: Mapping[str, Any]) -> dict[str, Planned]:
+def plan(results: schema.AnalysisResults) -> dict[str, Planned]:
     """Every figure by name, each with its alt text or the reason it cannot be drawn."""
-    planners: dict[str, Callable[[Mapping[str, Any]], Planned]] = {
+    planners: dict[str, Callable[[schema.AnalysisResults], Planned]] = {
         "themes": _plan_themes,
         "sentiment_distribution": _plan_distribution,
         "sentiment_by_depth": _plan_by_depth,
@@ -108,9 +110,9 @@ def plan(results: Mapping[str, Any]) -> dict[str, Planned]:
     return {name: planners[name](results) for name in ORDER}
 
 
-def draw(results: Mapping[str, Any], name: str) -> Rendered:
+def draw(results: schema.AnalysisResults, name: str) -> Rendered:
     """Render the figure ``name`` (which :func:`plan` said is drawable)."""
-    drawers: dict[str, Callable[[Mapping[str, Any], Figure], None]] = {
+    drawers: dict[str, Callable[[schema.AnalysisResults, Figure], None]] = {
         "themes": _draw_themes,
         "sentiment_distribution": _draw_distribution,
         "sentiment_by_depth": _draw_by_depth,
@@ -143,29 +145,29 @@ def render(paint: Callable[[Figure], None]) -> Rendered:
 # ---------------------------------------------------------------- themes
 
 
-def _theme_tone(results: Mapping[str, Any]) -> dict[str, tuple[float, float] | None]:
-    sentiment = data.section(results, "sentiment")
-    out: dict[str, tuple[float, float] | None] = {}
-    for row in data.records(sentiment, "by_theme"):
-        ci = row.get("ci95")
-        if isinstance(ci, list | tuple) and len(ci) == 2:
-            lo, hi = data.number(ci[0]), data.number(ci[1])
-            out[str(row.get("theme"))] = (lo, hi) if lo is not None and hi is not None else None
-    return out
+T = TypeVar("T", schema.Theme, schema.SharedTheme)
 
 
-def _plan_themes(results: Mapping[str, Any]) -> Planned:
+def by_size(themes: Sequence[T]) -> list[T]:
+    """Themes largest first (ties by id): the order every writer shows them in."""
+    return sorted(themes, key=lambda t: (-t["size"], t["id"]))
+
+
+def _chart_label(theme: schema.ThemeCore) -> str:
+    return clean(theme["label"]) or f"theme {theme['id']}"
+
+
+def _shown_themes(results: schema.AnalysisResults) -> list[schema.Theme]:
+    """The themes with members (a guided name that matched nothing has none), largest first."""
+    return [t for t in by_size(results["themes"]) if t["size"] > 0]
+
+
+def _plan_themes(results: schema.AnalysisResults) -> Planned:
     title = "Themes by size and tone"
-    themes = [t for t in data.themes(results) if (data.number(t.get("size")) or 0) > 0]
-    if results.get("themes") is None:
-        return Planned("themes", title, "", "the theme analysis did not run, so there is no theme chart")
+    themes = _shown_themes(results)
     if not themes:
         return Planned("themes", title, "", "no themes were found, so there is no theme chart")
-    parts = []
-    for t in themes[:5]:
-        label = truncate(clean(t.get("label")) or f"theme {t.get('id')}", 40)
-        size = data.integer(t.get("size")) or 0
-        parts.append(f"{label} ({size})")
+    parts = [f"{truncate(_chart_label(t), 40)} ({t['size']})" for t in themes[:5]]
     more = f", and {len(themes) - 5} more" if len(themes) > 5 else ""
     alt = (
         "Bar chart of the number of comments in each theme, largest first, beside each theme's "
@@ -174,20 +176,19 @@ def _plan_themes(results: Mapping[str, Any]) -> Planned:
     return Planned("themes", title, alt)
 
 
-def _draw_themes(results: Mapping[str, Any], fig: Figure) -> None:
-    all_themes = [t for t in data.themes(results) if (data.number(t.get("size")) or 0) > 0]
+def _draw_themes(results: schema.AnalysisResults, fig: Figure) -> None:
+    all_themes = _shown_themes(results)
     themes = all_themes[:MAX_THEMES_SHOWN]
-    tone_ci = _theme_tone(results)
+    tone_ci = {row["theme"]: row["ci95"] for row in results["sentiment"]["by_theme"] or []}
     n = len(themes)
     fig.set_size_inches(WIDTH_IN, 1.4 + 0.38 * n)
     size_ax, tone_ax = fig.subplots(1, 2, sharey=True, width_ratios=(1.5, 1))
     ys = list(range(n))
-    sizes = [data.number(t.get("size")) or 0.0 for t in themes]
-    labels = [mpl_text(t.get("label") or f"theme {t.get('id')}", 34) for t in themes]
+    sizes = [float(t["size"]) for t in themes]
+    labels = [mpl_text(t["label"] or f"theme {t['id']}", 34) for t in themes]
     size_ax.barh(ys, sizes, color=BLUE, height=0.65)
     for y, t, size in zip(ys, themes, sizes, strict=True):
-        share = data.number(t.get("share"))
-        note = f"{size:,.0f}" + (f" ({share:.0%})" if share is not None else "")
+        note = f"{size:,.0f} ({t['share']:.0%})"
         size_ax.annotate(note, (size, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     size_ax.set_yticks(ys, labels)
     size_ax.invert_yaxis()
@@ -200,10 +201,10 @@ def _draw_themes(results: Mapping[str, Any], fig: Figure) -> None:
     lows: list[float] = []
     highs: list[float] = []
     for y, t in zip(ys, themes, strict=True):
-        mean = data.number(t.get("sentiment_mean"))
+        mean = t["sentiment_mean"]
         if mean is None:
             continue
-        ci = tone_ci.get(str(t.get("id")))
+        ci = tone_ci.get(t["id"])
         if ci is not None:
             tone_ax.plot(ci, (y, y), color=GREY, linewidth=1.5, solid_capstyle="butt")
             lows.append(ci[0])
@@ -248,28 +249,28 @@ def neutral_band(ax: Axes, *, vertical: bool, label: str | None = None) -> None:
 # ---------------------------------------------------------------- sentiment
 
 
-def _scores(results: Mapping[str, Any]) -> list[float]:
-    scores = [data.number(p.get("sentiment")) for p in data.posts(results) if not p.get("deleted")]
-    return [s for s in scores if s is not None]
+def _scores(results: schema.AnalysisResults) -> list[float]:
+    return [s for p in results["posts"] if not p["deleted"] and (s := p["sentiment"]) is not None]
 
 
-def _plan_distribution(results: Mapping[str, Any]) -> Planned:
+def _plan_distribution(results: schema.AnalysisResults) -> Planned:
     title = "How the comments' tone is distributed"
     scores = _scores(results)
     if not scores:
-        reason = "the tone analysis did not run" if results.get("sentiment") is None else "no comment has a tone score"
-        return Planned("sentiment_distribution", title, "", f"{reason}, so there is no tone histogram")
+        return Planned(
+            "sentiment_distribution", title, "", "no comment has a tone score, so there is no tone histogram"
+        )
     pos = sum(s > NEUTRAL for s in scores) / len(scores)
     neg = sum(s < -NEUTRAL for s in scores) / len(scores)
     alt = (
-        f"Histogram of the {fmt.tone_scale(data.section(results, 'sentiment'))}s of {len(scores)} comments "
+        f"Histogram of the {fmt.tone_scale(results['sentiment'])}s of {len(scores)} comments "
         "from −1 to +1, with the "
         f"neutral band from −0.05 to +0.05 shaded: {pos:.0%} score above it and {neg:.0%} below it."
     )
     return Planned("sentiment_distribution", title, alt)
 
 
-def _draw_distribution(results: Mapping[str, Any], fig: Figure) -> None:
+def _draw_distribution(results: schema.AnalysisResults, fig: Figure) -> None:
     import numpy as np
 
     scores = np.asarray(_scores(results))
@@ -284,7 +285,7 @@ def _draw_distribution(results: Mapping[str, Any], fig: Figure) -> None:
     mean = float(scores.mean())
     ax.axvline(mean, color="black", linestyle="--", linewidth=1.2, label=f"mean {mean:+.2f}")
     ax.set_xlim(-1.0, 1.0)
-    scale = fmt.tone_scale(data.section(results, "sentiment")).capitalize()
+    scale = fmt.tone_scale(results["sentiment"]).capitalize()
     ax.set_xlabel(f"{scale} (−1 most negative, +1 most positive)")
     ax.set_ylabel("Comments (count)")
     ax.yaxis.set_major_locator(_integer_locator())
@@ -292,40 +293,40 @@ def _draw_distribution(results: Mapping[str, Any], fig: Figure) -> None:
     ax.legend(loc="upper left")
 
 
-def _plan_by_depth(results: Mapping[str, Any]) -> Planned:
+def _depth_tones(results: schema.AnalysisResults) -> list[tuple[int, float, int]]:
+    """(depth, mean tone, comments) of each depth with scored comments."""
+    return [
+        (r["depth"], mean, r["n"]) for r in results["sentiment"]["by_depth"] or [] if (mean := r["mean"]) is not None
+    ]
+
+
+def _plan_by_depth(results: schema.AnalysisResults) -> Planned:
     title = "Tone by reply depth"
-    sentiment = data.section(results, "sentiment")
-    rows = [r for r in data.records(sentiment, "by_depth") if data.number(r.get("mean")) is not None]
-    if sentiment is None:
-        return Planned("sentiment_by_depth", title, "", "the tone analysis did not run, so tone by depth is missing")
-    if not data.structured(results):
+    rows = _depth_tones(results)
+    if not results["structure"]["structured"]:
         return Planned("sentiment_by_depth", title, "", "the thread has no reply structure, so there are no depths")
     if not rows:
         return Planned("sentiment_by_depth", title, "", "no depth had scored comments")
-    parts = [f"depth {r.get('depth')}: {data.number(r.get('mean')):+.2f}" for r in rows[:8]]
+    parts = [f"depth {depth}: {mean:+.2f}" for depth, mean, _ in rows[:8]]
     alt = f"Line chart of the mean tone of comments at each reply depth: {', '.join(parts)}."
     return Planned("sentiment_by_depth", title, alt)
 
 
-def _draw_by_depth(results: Mapping[str, Any], fig: Figure) -> None:
-    sentiment = data.section(results, "sentiment")
-    rows = [r for r in data.records(sentiment, "by_depth") if data.number(r.get("mean")) is not None]
-    rows.sort(key=lambda r: data.number(r.get("depth")) or 0)
-    depths = [data.number(r.get("depth")) or 0 for r in rows]
-    means = [data.number(r.get("mean")) or 0.0 for r in rows]
+def _draw_by_depth(results: schema.AnalysisResults, fig: Figure) -> None:
+    rows = _depth_tones(results)
+    depths = [depth for depth, _, _ in rows]
+    means = [mean for _, mean, _ in rows]
     fig.set_size_inches(WIDTH_IN, 3.4)
     ax = fig.subplots()
     neutral_band(ax, vertical=False, label="neutral band (±0.05)")
     ax.plot(depths, means, color=BLUE, linewidth=1.5, marker="o", markersize=6, label="mean tone")
-    for d, m, r in zip(depths, means, rows, strict=True):
-        n = data.integer(r.get("n"))
-        if n is not None:
-            ax.annotate(f"n={n}", (d, m), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8)
+    for d, m, n in rows:
+        ax.annotate(f"n={n}", (d, m), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8)
     limit = max([0.3, *(abs(m) + 0.1 for m in means)])
     ax.set_ylim(-min(limit, 1.05), min(limit, 1.05))
     ax.set_xticks(depths)
     ax.set_xlabel("Reply depth (1 = direct reply to the post)")
-    ax.set_ylabel(f"Mean {fmt.tone_scale(sentiment)}")
+    ax.set_ylabel(f"Mean {fmt.tone_scale(results['sentiment'])}")
     ax.set_title("Tone by reply depth")
     ax.legend(loc="lower left")
 
@@ -333,23 +334,19 @@ def _draw_by_depth(results: Mapping[str, Any], fig: Figure) -> None:
 # ---------------------------------------------------------------- structure
 
 
-def _plan_depths(results: Mapping[str, Any]) -> Planned:
+def _plan_depths(results: schema.AnalysisResults) -> Planned:
     title = "How deep the replies go"
-    structure = data.section(results, "structure")
-    rows = data.records(structure, "depth_histogram")
-    if structure is None:
-        return Planned("depth_histogram", title, "", "the structure analysis did not run")
-    if not data.structured(results) or not rows:
+    rows = results["structure"]["depth_histogram"]
+    if not rows:
         return Planned("depth_histogram", title, "", "the thread has no reply structure, so there are no depths")
-    parts = [f"depth {r.get('depth')}: {data.integer(r.get('count')) or 0}" for r in rows[:8]]
+    parts = [f"depth {r['depth']}: {r['count']}" for r in rows[:8]]
     return Planned("depth_histogram", title, f"Bar chart of comments at each reply depth: {', '.join(parts)}.")
 
 
-def _draw_depths(results: Mapping[str, Any], fig: Figure) -> None:
-    rows = data.records(data.section(results, "structure"), "depth_histogram")
-    rows.sort(key=lambda r: data.number(r.get("depth")) or 0)
-    depths = [data.integer(r.get("depth")) or 0 for r in rows]
-    counts = [data.integer(r.get("count")) or 0 for r in rows]
+def _draw_depths(results: schema.AnalysisResults, fig: Figure) -> None:
+    rows = results["structure"]["depth_histogram"] or []
+    depths = [r["depth"] for r in rows]
+    counts = [r["count"] for r in rows]
     fig.set_size_inches(WIDTH_IN, 3.2)
     ax = fig.subplots()
     ax.bar(depths, counts, color=BLUE, width=0.7)
@@ -364,21 +361,12 @@ def _draw_depths(results: Mapping[str, Any], fig: Figure) -> None:
     ax.set_title("How deep the replies go")
 
 
-def _hours(results: Mapping[str, Any]) -> list[tuple[Any, int]]:
-    structure = data.section(results, "structure")
-    out = []
-    for row in data.records(structure, "per_hour"):
-        when = data.timestamp(row.get("hour"))
-        count = data.integer(row.get("count"))
-        if when is not None and count is not None:
-            out.append((when, count))
-    return sorted(out, key=lambda pair: pair[0])
+def _hours(results: schema.AnalysisResults) -> list[tuple[datetime, int]]:
+    return [(datetime.fromisoformat(row["hour"]), row["count"]) for row in results["structure"]["per_hour"] or []]
 
 
-def _plan_activity(results: Mapping[str, Any]) -> Planned:
+def _plan_activity(results: schema.AnalysisResults) -> Planned:
     title = "Comments over time"
-    if data.section(results, "structure") is None:
-        return Planned("activity", title, "", "the structure analysis did not run")
     hours = _hours(results)
     if not hours:
         return Planned("activity", title, "", "the source gave no comment times, so there is no timeline")
@@ -391,7 +379,7 @@ def _plan_activity(results: Mapping[str, Any]) -> Planned:
     return Planned("activity", title, alt)
 
 
-def _draw_activity(results: Mapping[str, Any], fig: Figure) -> None:
+def _draw_activity(results: schema.AnalysisResults, fig: Figure) -> None:
     import matplotlib.dates as mdates
 
     hours = _hours(results)
@@ -422,23 +410,22 @@ class TreeLayout:
     root: str
 
 
-def tree_layout(results: Mapping[str, Any]) -> TreeLayout:
+def tree_layout(results: schema.AnalysisResults) -> TreeLayout:
     """Lay the reply tree out radially: each leaf gets an equal slice of the circle.
 
     Parents sit at the middle of their children's slices, so big subthreads
     take big wedges. Posts whose parent is missing hang off the root, and a
     cycle in the parent links is broken where it is first met.
     """
-    thread = data.section(results, "thread") or {}
     root = "\0root"
-    posts = data.posts(results)
-    ids = [str(p.get("id")) for p in posts]
+    posts = results["posts"]
+    ids = [p["id"] for p in posts]
     known = set(ids)
-    root_id = str(thread.get("id"))
+    root_id = results["thread"]["id"]
     children: dict[str, list[str]] = {root: []}
     for p, pid in zip(posts, ids, strict=True):
-        parent = str(p.get("parent_id"))
-        if parent == root_id or parent not in known or parent == pid:
+        parent = p["parent_id"]
+        if parent is None or parent == root_id or parent not in known or parent == pid:
             parent = root
         children.setdefault(parent, []).append(pid)
     order: list[str] = []
@@ -480,17 +467,17 @@ def tree_layout(results: Mapping[str, Any]) -> TreeLayout:
     return TreeLayout(ids=[i for i in order if i != root], angle=angle, depth=depth, parent=parent_of, root=root)
 
 
-def _plan_tree(results: Mapping[str, Any]) -> Planned:
+def _plan_tree(results: schema.AnalysisResults) -> Planned:
     title = "The shape of the discussion"
-    posts = data.posts(results)
-    if not data.structured(results):
+    posts = results["posts"]
+    if not results["structure"]["structured"]:
         return Planned("reply_tree", title, "", "the thread has no reply structure, so there is no tree to draw")
     if not posts:
         return Planned("reply_tree", title, "", "the thread has no comments")
     layout = tree_layout(results)
     top = sum(1 for i in layout.ids if layout.depth[i] == 1)
     deepest = max(layout.depth[i] for i in layout.ids)
-    coloured = "coloured by theme" if results.get("themes") else "coloured by tone"
+    coloured = "coloured by theme" if results["themes"] else "coloured by tone"
     alt = (
         f"Radial tree of all {len(posts)} comments, {coloured}: the post is at the centre, its {top} direct "
         f"replies form the first ring, and each further ring is one reply deeper, out to depth {deepest}."
@@ -498,15 +485,14 @@ def _plan_tree(results: Mapping[str, Any]) -> Planned:
     return Planned("reply_tree", title, alt)
 
 
-def _draw_tree(results: Mapping[str, Any], fig: Figure) -> None:
+def _draw_tree(results: schema.AnalysisResults, fig: Figure) -> None:
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import Circle
 
     layout = tree_layout(results)
-    by_id = data.posts_by_id(results)
-    by_theme = bool(results.get("themes"))
-    colour_of, legend = _tree_colours(results, by_theme)
+    by_id = {p["id"]: p for p in results["posts"]}
+    colour_of, legend = _tree_colours(results)
 
     def xy(node: str) -> tuple[float, float]:
         r = layout.depth[node]
@@ -523,7 +509,7 @@ def _draw_tree(results: Mapping[str, Any], fig: Figure) -> None:
     ax.add_collection(LineCollection(segments, colors="#B0B0B0", linewidths=0.5 if n > 300 else 0.8, zorder=1))
     size = 36.0 if n <= 60 else 16.0 if n <= 400 else 6.0
     points = [xy(i) for i in layout.ids]
-    colours = [colour_of(by_id.get(i, {})) for i in layout.ids]
+    colours = [colour_of(by_id[i]) for i in layout.ids]
     ax.scatter(
         [p[0] for p in points],
         [p[1] for p in points],
@@ -547,28 +533,27 @@ def _draw_tree(results: Mapping[str, Any], fig: Figure) -> None:
     fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)))
 
 
-def _tree_colours(
-    results: Mapping[str, Any], by_theme: bool
-) -> tuple[Callable[[Mapping[str, Any]], str], list[tuple[str, str]]]:
-    if by_theme:
-        top = data.themes(results)[: len(THEME_COLOURS)]
-        palette = {str(t.get("id")): THEME_COLOURS[k] for k, t in enumerate(top)}
-        legend = [(mpl_text(t.get("label") or f"theme {t.get('id')}", 30), palette[str(t.get("id"))]) for t in top]
-        others = len(data.themes(results)) > len(top)
-        if others:
+def _tree_colours(results: schema.AnalysisResults) -> tuple[Callable[[schema.PostRow], str], list[tuple[str, str]]]:
+    """Colour by theme when there are themes, else by tone; and the legend."""
+    if results["themes"]:
+        themes = by_size(results["themes"])
+        top = themes[: len(THEME_COLOURS)]
+        palette = {t["id"]: THEME_COLOURS[k] for k, t in enumerate(top)}
+        legend = [(mpl_text(t["label"] or f"theme {t['id']}", 30), palette[t["id"]]) for t in top]
+        if len(themes) > len(top):
             legend.append(("other themes", GREY))
         legend.append(("no theme", LIGHT))
 
-        def by_theme_colour(post: Mapping[str, Any]) -> str:
-            theme = post.get("theme")
-            if theme is None or str(theme) == "-1":
+        def by_theme_colour(post: schema.PostRow) -> str:
+            theme = post["theme"]
+            if theme is None or theme == -1:
                 return LIGHT
-            return palette.get(str(theme), GREY)
+            return palette.get(theme, GREY)
 
         return by_theme_colour, legend
 
-    def by_tone_colour(post: Mapping[str, Any]) -> str:
-        score = data.number(post.get("sentiment"))
+    def by_tone_colour(post: schema.PostRow) -> str:
+        score = post["sentiment"]
         return LIGHT if score is None else _tone_colour(score)
 
     legend = [

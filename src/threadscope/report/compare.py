@@ -19,17 +19,16 @@ Figures:
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from threadscope import schema
 from threadscope.report import compare_charts as figs
 from threadscope.report import compare_data as cd
-from threadscope.report import content, data, fmt
-from threadscope.report.charts import Planned
-from threadscope.report.context import cell, figure
+from threadscope.report import content, fmt
+from threadscope.report.charts import Planned, by_size
+from threadscope.report.context import cell, figure, theme_name
 from threadscope.report.datafiles import write_csv
 from threadscope.report.document import (
     BulletList,
@@ -46,9 +45,6 @@ from threadscope.report.document import (
 )
 from threadscope.report.escape import clean, paragraphs, truncate
 from threadscope.report.writer import write_document
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +78,7 @@ DISTINCTIVE_METHOD = (
 # ---------------------------------------------------------------- writing
 
 
-def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> list[Path]:
+def write_reports(results: schema.ComparisonResults, out_dir: Path, formats: set[str]) -> list[Path]:
     """Write the comparison reports and their figures into ``out_dir``; return the paths written.
 
     ``md`` writes ``report.md``; ``html`` writes ``report.html`` and the
@@ -97,35 +93,31 @@ def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> 
     return write_document(results, out_dir, formats, plan=figs.plan, draw=figs.draw, build=build, title=cd.title_text)
 
 
-def write_comments_csv(results: Mapping[str, Any], path: Path) -> Path:
+def write_comments_csv(results: schema.ComparisonResults, path: Path) -> Path:
     """Write one row per comment of every thread (thread label first), in input and thread order."""
-    rows = (
-        {**post, "thread": entry.get("key")} for entry in cd.threads(results) for post in data.records(entry, "posts")
-    )
+    rows = ({**post, "thread": entry["key"]} for entry in results["threads"] for post in entry["posts"])
     return write_csv(rows, CSV_COLUMNS, path)
 
 
 # ---------------------------------------------------------------- the document
 
 
-def build(results: Mapping[str, Any], figures: Mapping[str, Planned]) -> Document:
+def build(results: schema.ComparisonResults, figures: Mapping[str, Planned]) -> Document:
     """The comparison report for ``results``; ``figures`` says which charts exist (see :func:`plan`)."""
     doc = Document(title=inlines(cd.title_text(results)))
-    entries = cd.threads(results)
+    entries = results["threads"]
     doc.add(Paragraph(_byline(entries)))
-    _threads_section(results, doc)
+    _threads_section(entries, doc)
     _tone_section(results, doc, figures)
     _themes_section(results, doc, figures)
-    _structure_section(results, doc)
-    _notes_section(results, doc)
+    _structure_section(entries, doc)
+    _notes_section(entries, doc)
     doc.add(Footer(_footer(results)))
     return doc
 
 
-def _byline(entries: Sequence[Mapping[str, Any]]) -> Inlines:
-    kinds = sorted(
-        {fmt.SOURCE_NAMES.get(str((data.section(e, "thread") or {}).get("source")), "other") for e in entries}
-    )
+def _byline(entries: Sequence[schema.ThreadEntry]) -> Inlines:
+    kinds = sorted({fmt.SOURCE_NAMES.get(e["thread"]["source"], "other") for e in entries})
     return inlines(
         f"A threadscope comparison of {fmt.count(len(entries), 'discussion')} ({', '.join(kinds)}): "
         "their tone, the themes they share and the shape of their replies. "
@@ -134,20 +126,19 @@ def _byline(entries: Sequence[Mapping[str, Any]]) -> Inlines:
     )
 
 
-def _threads_section(results: Mapping[str, Any], doc: Document) -> None:
+def _threads_section(entries: Sequence[schema.ThreadEntry], doc: Document) -> None:
     doc.add(Heading(2, inlines("The threads")))
     rows = []
-    for entry in cd.threads(results):
-        thread = data.section(entry, "thread") or {}
-        structure = data.section(entry, "structure") or {}
-        title = truncate(content.title_text(entry), 70)
+    for entry in entries:
+        structure = entry["structure"]
+        title = truncate(content.title_text(entry["thread"]), 70)
         rows.append(
             (
-                (Text(f"{cd.letter(entry)}: ", "strong"), Link(title, data.text(thread.get("permalink")))),
-                cell(cd.key(entry)),
-                cell(_count(structure.get("comments"))),
-                cell(_count(structure.get("authors"))),
-                cell(_count(structure.get("max_depth"))),
+                (Text(f"{entry['letter']}: ", "strong"), Link(title, entry["thread"]["permalink"])),
+                cell(clean(entry["key"])),
+                cell(_count(structure["comments"])),
+                cell(_count(structure["authors"])),
+                cell(_count(structure["max_depth"])),
             )
         )
     doc.add(
@@ -157,32 +148,34 @@ def _threads_section(results: Mapping[str, Any], doc: Document) -> None:
             (False, False, True, True, True),
         )
     )
-    for entry in cd.threads(results):
-        for note in entry.get("notes") or []:
-            doc.add(Paragraph(inlines(f"{cd.letter(entry)}: {clean(note)}"), note=True))
+    for entry in entries:
+        for note in entry["notes"]:
+            doc.add(Paragraph(inlines(f"{entry['letter']}: {clean(note)}"), note=True))
 
 
-def _count(value: Any) -> str:
-    n = data.integer(value)
-    return "–" if n is None else f"{n:,}"
+def _count(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
 
 
-def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[str, Planned]) -> None:
+def _interval(ci: Sequence[float] | None) -> str:
+    return f"{fmt.signed(ci[0])} to {fmt.signed(ci[1])}" if ci else "–"
+
+
+def _tone_section(results: schema.ComparisonResults, doc: Document, figures: Mapping[str, Planned]) -> None:
     doc.add(Heading(2, inlines("Tone")))
     doc.add(Paragraph(inlines(TONE_INTRO_VADER if figs.scale(results).startswith("VADER") else TONE_INTRO)))
     rows = []
-    for entry in cd.threads(results):
-        s = data.section(entry, "sentiment") or {}
-        ci = cd.ci(s.get("ci95"))
+    for entry in results["threads"]:
+        s = entry["sentiment"]
         rows.append(
             (
-                cell(cd.letter(entry)),
-                cell(_count(s.get("n"))),
-                cell(fmt.signed(data.number(s.get("mean")))),
-                cell(f"{fmt.signed(ci[0])} to {fmt.signed(ci[1])}" if ci else "–"),
-                cell(fmt.pct(data.number(s.get("positive_share")))),
-                cell(fmt.pct(data.number(s.get("neutral_share")))),
-                cell(fmt.pct(data.number(s.get("negative_share")))),
+                cell(entry["letter"]),
+                cell(_count(s["n"])),
+                cell(fmt.signed(s["mean"])),
+                cell(_interval(s["ci95"])),
+                cell(fmt.pct(s["positive_share"])),
+                cell(fmt.pct(s["neutral_share"])),
+                cell(fmt.pct(s["negative_share"])),
             )
         )
     doc.add(
@@ -194,29 +187,24 @@ def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[st
     )
     figure(doc, figures, "sentiment_by_thread", "How each thread's comments spread over the tone scale.")
 
-    pairs = data.records(results, "pairs")
+    pairs = results["pairs"]
     if not pairs:
         return
     doc.add(Heading(3, inlines("Side by side")))
-    doc.add(BulletList(tuple(inlines(clean(p.get("verdict"))) for p in pairs)))
-    letters = {cd.key(e): cd.letter(e) for e in cd.threads(results)}
+    doc.add(BulletList(tuple(inlines(clean(p["verdict"])) for p in pairs)))
+    letters = {e["key"]: e["letter"] for e in results["threads"]}
     table_rows = []
     for p in pairs:
-        a, b = (
-            letters.get(clean(p.get("a")), clean(p.get("a"))),
-            letters.get(clean(p.get("b")), clean(p.get("b"))),
-        )
-        ci = cd.ci(p.get("ci95"))
-        pv = data.number(p.get("p_value"))
-        delta = data.number(p.get("effect_size"))
+        pv = p["p_value"]
+        delta = p["effect_size"]
         table_rows.append(
             (
-                cell(f"{a} − {b}"),
-                cell(f"{_count(p.get('n_a'))} / {_count(p.get('n_b'))}"),
-                cell(fmt.signed(data.number(p.get("mean_diff")))),
-                cell(f"{fmt.signed(ci[0])} to {fmt.signed(ci[1])}" if ci else "–"),
+                cell(f"{letters[p['a']]} − {letters[p['b']]}"),
+                cell(f"{_count(p['n_a'])} / {_count(p['n_b'])}"),
+                cell(fmt.signed(p["mean_diff"])),
+                cell(_interval(p["ci95"])),
                 cell("–" if pv is None else "< 0.001" if pv < 0.001 else f"{pv:.3f}"),
-                cell("–" if delta is None else f"{fmt.signed(delta)} ({clean(p.get('effect_magnitude'))})"),
+                cell("–" if delta is None else f"{fmt.signed(delta)} ({clean(p['effect_magnitude'])})"),
             )
         )
     doc.add(
@@ -234,20 +222,16 @@ def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[st
     )
 
 
-def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[str, Planned]) -> None:
+def _themes_section(results: schema.ComparisonResults, doc: Document, figures: Mapping[str, Planned]) -> None:
     doc.add(Heading(2, inlines("Shared themes")))
-    info = data.section(results, "themes_info") or {}
-    if results.get("themes") is None:
-        doc.add(Paragraph(inlines("The theme analysis did not run, so this report has no themes."), note=True))
-        return
-    note = clean(info.get("note"))
-    themes = cd.themes(results)
+    note = clean(results["themes_info"]["note"])
+    themes = by_size(results["themes"])
     if not themes:
         doc.add(Paragraph(inlines("No themes stood out: the comments did not form clear groups."), note=True))
         if note:
             doc.add(Paragraph(inlines(note), note=True))
         return
-    entries = cd.threads(results)
+    entries = results["threads"]
     doc.add(
         Paragraph(
             inlines(
@@ -267,44 +251,29 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
         "Share of each thread's comments in each theme; * marks a distinctive theme.",
     )
     figure(doc, figures, "theme_shares", "The same shares as bars, one per thread.")
+    letters = {e["key"]: e["letter"] for e in entries}
     rows = []
     for theme in themes:
-        keywords = ", ".join(clean(k) for k in (theme.get("keywords") or [])[:5] if clean(k))
-        cells: list[Inlines] = [(Text(cd.theme_label(theme), "strong"),), cell(keywords or "–")]
-        for entry in entries:
-            found = cd.cell_of(theme, cd.key(entry))
-            share = data.number(found.get("share"))
-            tone = data.number(found.get("sentiment_mean"))
-            cells.append(cell(fmt.pct(share) + (f" ({fmt.signed(tone)})" if tone is not None else "")))
-        distinctive = clean(theme.get("distinctive_of"))
-        z = data.number(theme.get("z"))
-        cells.append(
-            cell(f"{_letter_of(entries, distinctive)} (z = {z:.1f})" if distinctive and z is not None else "–")
-        )
+        keywords = ", ".join(clean(k) for k in theme["keywords"][:5] if clean(k))
+        cells: list[Inlines] = [(Text(theme_name(theme), "strong"),), cell(keywords or "–")]
+        for found in theme["by_thread"]:
+            tone = found["sentiment_mean"]
+            cells.append(cell(fmt.pct(found["share"]) + (f" ({fmt.signed(tone)})" if tone is not None else "")))
+        distinctive, z = theme["distinctive_of"], theme["z"]
+        cells.append(cell(f"{letters[distinctive]} (z = {z:.1f})" if distinctive and z is not None else "–"))
         rows.append(tuple(cells))
-    header = ("Theme", "Keywords", *(f"{cd.letter(e)} share (tone)" for e in entries), "Distinctive of")
+    header = ("Theme", "Keywords", *(f"{e['letter']} share (tone)" for e in entries), "Distinctive of")
     numeric = (False, False, *(True for _ in entries), False)
     doc.add(Table(header, tuple(rows), numeric))
-    _distinctive(results, doc, themes, entries)
+    _distinctive(doc, themes, entries)
 
 
-def _letter_of(entries: Sequence[Mapping[str, Any]], key: str) -> str:
-    return next((cd.letter(e) for e in entries if cd.key(e) == key), key)
-
-
-def _distinctive(
-    results: Mapping[str, Any],
-    doc: Document,
-    themes: Sequence[Mapping[str, Any]],
-    entries: Sequence[Mapping[str, Any]],
-) -> None:
-    order = {cd.key(e): k for k, e in enumerate(entries)}
+def _distinctive(doc: Document, themes: Sequence[schema.SharedTheme], entries: Sequence[schema.ThreadEntry]) -> None:
+    order = {e["key"]: k for k, e in enumerate(entries)}
+    letters = {e["key"]: e["letter"] for e in entries}
     marked = sorted(
-        (t for t in themes if clean(t.get("distinctive_of"))),
-        key=lambda t: (
-            order.get(clean(t.get("distinctive_of")), len(order)),
-            -(data.number(t.get("z")) or 0.0),
-        ),
+        ((key, t) for t in themes if (key := t["distinctive_of"])),
+        key=lambda kt: (order[kt[0]], -(kt[1]["z"] or 0.0)),
     )
     doc.add(Heading(3, inlines("What sets each thread apart")))
     if not marked:
@@ -316,27 +285,23 @@ def _distinctive(
         )
         return
     items = []
-    for theme in marked:
-        key = clean(theme.get("distinctive_of"))
-        own = data.number(cd.cell_of(theme, key).get("share"))
+    for key, theme in marked:
+        own = cd.cell_of(theme, key)["share"]
         others = [
-            f"{fmt.pct(data.number(cd.cell_of(theme, cd.key(e)).get('share')))} of {cd.letter(e)}'s"
-            for e in entries
-            if cd.key(e) != key
+            f"{fmt.pct(c['share'])} of {letters[c['thread']]}'s" for c in theme["by_thread"] if c["thread"] != key
         ]
-        z = data.number(theme.get("z"))
+        z = theme["z"]
         items.append(
             inlines(
-                Text(cd.theme_label(theme), "strong"),
-                f" is distinctive of {_letter_of(entries, key)}: {fmt.pct(own)} of its comments, against "
+                Text(theme_name(theme), "strong"),
+                f" is distinctive of {letters[key]}: {fmt.pct(own)} of its comments, against "
                 f"{', '.join(others)}" + (f" (z = {z:.1f})." if z is not None else "."),
             )
         )
     doc.add(BulletList(tuple(items)))
     quoted: set[str] = set()
-    for theme in marked:  # one quote per thread, from its most distinctive theme
-        key = clean(theme.get("distinctive_of"))
-        quote = _representative(results, theme) if key not in quoted else None
+    for key, theme in marked:  # one quote per thread, from its most distinctive theme
+        quote = _representative(entries[order[key]], theme) if key not in quoted else None
         if quote is not None:
             quoted.add(key)
             doc.add(quote)
@@ -348,63 +313,48 @@ def _distinctive(
     )
 
 
-def _representative(results: Mapping[str, Any], theme: Mapping[str, Any]) -> Quote | None:
-    """The first representative comment of a theme from the thread it is distinctive of."""
-    key = clean(theme.get("distinctive_of"))
-    entry = next((e for e in cd.threads(results) if cd.key(e) == key), None)
-    if entry is None:
-        return None
-    posts = {str(p.get("id")): p for p in data.records(entry, "posts")}
-    for rep in data.records(theme, "representatives"):
-        post = posts.get(str(rep.get("id")))
-        if clean(rep.get("thread")) != key or post is None or not clean(post.get("text")):
+def _representative(entry: schema.ThreadEntry, theme: schema.SharedTheme) -> Quote | None:
+    """The first representative comment of a theme from the thread ``entry`` (the one it is distinctive of)."""
+    posts = {p["id"]: p for p in entry["posts"]}
+    for rep in theme["representatives"]:
+        post = posts.get(rep["id"])
+        if rep["thread"] != entry["key"] or post is None or not clean(post["text"]):
             continue
-        kept = [truncate(p, QUOTE_CHARS) for p in paragraphs(post.get("text"))[:2]]
-        author = clean(post.get("author")) or ("[deleted]" if post.get("deleted") else "an unnamed commenter")
+        kept = [truncate(p, QUOTE_CHARS) for p in paragraphs(post["text"])[:2]]
+        author = clean(post["author"]) or ("[deleted]" if post["deleted"] else "an unnamed commenter")
         cite: list[str | Text | Link | None] = ["— ", Text(author, "strong")]
-        link = data.text(post.get("permalink"))
+        link = post["permalink"]
         if link:
             cite += [", ", Link("view comment", link)]
-        cite.append(f" ({cd.letter(entry)}, on {cd.theme_label(theme)})")
+        cite.append(f" ({entry['letter']}, on {theme_name(theme)})")
         return Quote(tuple(kept) or ("[no text]",), inlines(*cite))
     return None
 
 
-STRUCTURE_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("comments", "Comments", "count"),
-    ("authors", "Authors", "count"),
-    ("top_level", "Direct replies to the post", "count"),
-    ("max_depth", "Deepest reply level", "count"),
-    ("mean_depth", "Mean reply depth", "float"),
-    ("replies_per_comment", "Replies per comment", "float"),
-    ("top10_share", "Comments by the most active 10% of authors", "pct"),
-    ("gini", "Concentration (Gini, 0 = even)", "float"),
-    ("exchange_count", "Back-and-forth exchanges (3+ turns)", "count"),
-    ("longest_chain", "Longest reply chain", "count"),
+def _float(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+#: The rows of the structure table: label, and the figure formatted from a thread's summary.
+STRUCTURE_ROWS: tuple[tuple[str, Callable[[schema.StructureSummary], str]], ...] = (
+    ("Comments", lambda s: _count(s["comments"])),
+    ("Authors", lambda s: _count(s["authors"])),
+    ("Direct replies to the post", lambda s: _count(s["top_level"])),
+    ("Deepest reply level", lambda s: _count(s["max_depth"])),
+    ("Mean reply depth", lambda s: _float(s["mean_depth"])),
+    ("Replies per comment", lambda s: _float(s["replies_per_comment"])),
+    ("Comments by the most active 10% of authors", lambda s: fmt.pct(s["top10_share"])),
+    ("Concentration (Gini, 0 = even)", lambda s: _float(s["gini"])),
+    ("Back-and-forth exchanges (3+ turns)", lambda s: _count(s["exchange_count"])),
+    ("Longest reply chain", lambda s: _count(s["longest_chain"])),
 )
 
 
-def _structure_section(results: Mapping[str, Any], doc: Document) -> None:
+def _structure_section(entries: Sequence[schema.ThreadEntry], doc: Document) -> None:
     doc.add(Heading(2, inlines("Shape of the discussions")))
-    entries = cd.threads(results)
-    rows = []
-    for key, label, kind in STRUCTURE_ROWS:
-        cells: list[Inlines] = [cell(label)]
-        for entry in entries:
-            value = data.number((data.section(entry, "structure") or {}).get(key))
-            text = (
-                "–"
-                if value is None
-                else f"{value:,.0f}"
-                if kind == "count"
-                else fmt.pct(value)
-                if kind == "pct"
-                else f"{value:.2f}"
-            )
-            cells.append(cell(text))
-        rows.append(tuple(cells))
-    doc.add(Table(("", *(cd.letter(e) for e in entries)), tuple(rows), (False, *(True for _ in entries))))
-    flat = [cd.letter(e) for e in entries if not (data.section(e, "structure") or {}).get("structured", True)]
+    rows = [(cell(label), *(cell(shown(e["structure"])) for e in entries)) for label, shown in STRUCTURE_ROWS]
+    doc.add(Table(("", *(e["letter"] for e in entries)), tuple(rows), (False, *(True for _ in entries))))
+    flat = [e["letter"] for e in entries if not e["structure"]["structured"]]
     if flat:
         doc.add(
             Paragraph(
@@ -418,40 +368,27 @@ def _structure_section(results: Mapping[str, Any], doc: Document) -> None:
         )
 
 
-def _notes_section(results: Mapping[str, Any], doc: Document) -> None:
+def _notes_section(entries: Sequence[schema.ThreadEntry], doc: Document) -> None:
     notes: list[Inlines] = []
-    for entry in cd.threads(results):
-        thread = data.section(entry, "thread") or {}
-        structure = data.section(entry, "structure") or {}
-        sentiment = data.section(entry, "sentiment") or {}
+    for entry in entries:
         seen: set[str] = set()
-        for source in (thread.get("notes"), structure.get("notes"), sentiment.get("notes")):
-            for note in source if isinstance(source, list | tuple) else []:
-                text = clean(note)
-                if text and text not in seen:
-                    seen.add(text)
-                    notes.append(inlines(f"{cd.letter(entry)}: {text}"))
+        for note in (*entry["thread"]["notes"], *entry["structure"]["notes"], *entry["sentiment"]["notes"]):
+            text = clean(note)
+            if text and text not in seen:
+                seen.add(text)
+                notes.append(inlines(f"{entry['letter']}: {text}"))
     if notes:
         doc.add(Heading(2, inlines("Notes")))
         doc.add(BulletList(tuple(notes)))
 
 
-def _footer(results: Mapping[str, Any]) -> Inlines:
-    meta = data.section(results, "meta") or {}
-    parts = [f"Generated by threadscope {clean(meta.get('threadscope')) or 'unknown version'}"]
-    model = clean(meta.get("embedding_model"))
-    if model:
-        parts.append(f"embedding model {model}")
-    info = data.section(results, "themes_info") or {}
-    method = clean(info.get("method"))
-    if method:
-        parts.append(f"themes by {method}")
-    parts.append("tone by VADER" if figs.scale(results).startswith("VADER") else "tone by threadscope's tone model")
-    params = meta.get("params")
-    if isinstance(params, Mapping) and params:
-        pairs = [
-            f"{k}={json.dumps(v, sort_keys=True, default=str, ensure_ascii=False)}"
-            for k, v in sorted(params.items(), key=lambda kv: str(kv[0]))
-        ]
-        parts.append("parameters: " + truncate(", ".join(pairs), 400))
+def _footer(results: schema.ComparisonResults) -> Inlines:
+    meta = results["meta"]
+    parts = [
+        f"Generated by threadscope {clean(meta['threadscope'])}",
+        f"embedding model {clean(meta['embedding_model'])}",
+        f"themes by {clean(results['themes_info']['method'])}",
+        "tone by VADER" if figs.scale(results).startswith("VADER") else "tone by threadscope's tone model",
+        "parameters: " + fmt.params(meta["params"]),
+    ]
     return inlines(" · ".join(parts) + ".")

@@ -12,13 +12,15 @@ fixed SVG hash salt, no dates in metadata).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from threadscope.report import charts, data, fmt
+from threadscope import schema
+from threadscope.report import charts, fmt
 from threadscope.report import compare_data as cd
-from threadscope.report.charts import Planned, Rendered
-from threadscope.report.escape import clean, mpl_text, truncate
+from threadscope.report.charts import Planned, Rendered, by_size
+from threadscope.report.context import theme_name
+from threadscope.report.escape import mpl_text, truncate
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -36,9 +38,9 @@ THREAD_STYLES: tuple[tuple[str, Any], ...] = (
 MAX_THEMES_SHOWN = 12
 
 
-def plan(results: Mapping[str, Any]) -> dict[str, Planned]:
+def plan(results: schema.ComparisonResults) -> dict[str, Planned]:
     """Every comparison figure by name, each with its alt text or the reason it cannot be drawn."""
-    planners: dict[str, Callable[[Mapping[str, Any]], Planned]] = {
+    planners: dict[str, Callable[[schema.ComparisonResults], Planned]] = {
         "sentiment_by_thread": _plan_sentiment,
         "theme_heatmap": _plan_heatmap,
         "theme_shares": _plan_shares,
@@ -46,9 +48,9 @@ def plan(results: Mapping[str, Any]) -> dict[str, Planned]:
     return {name: planners[name](results) for name in ORDER}
 
 
-def draw(results: Mapping[str, Any], name: str) -> Rendered:
+def draw(results: schema.ComparisonResults, name: str) -> Rendered:
     """Render the comparison figure ``name`` (which :func:`plan` said is drawable) as SVG and PNG."""
-    drawers: dict[str, Callable[[Mapping[str, Any], MplFigure], None]] = {
+    drawers: dict[str, Callable[[schema.ComparisonResults, MplFigure], None]] = {
         "sentiment_by_thread": _draw_sentiment,
         "theme_heatmap": _draw_heatmap,
         "theme_shares": _draw_shares,
@@ -60,20 +62,19 @@ def _style(index: int) -> tuple[str, Any]:
     return THREAD_STYLES[index % len(THREAD_STYLES)]
 
 
-def scale(results: Mapping[str, Any]) -> str:
+def scale(results: schema.ComparisonResults) -> str:
     """What the threads' tone scores are (all threads of a comparison share one method)."""
-    entries = cd.threads(results)
-    return fmt.tone_scale(data.section(entries[0], "sentiment") if entries else None)
+    return fmt.tone_scale(results["threads"][0]["sentiment"])
 
 
-def _plan_sentiment(results: Mapping[str, Any]) -> Planned:
+def _plan_sentiment(results: schema.ComparisonResults) -> Planned:
     title = "Tone of each thread"
-    scored = [(e, cd.scores(e)) for e in cd.threads(results)]
+    scored = [(e, cd.scores(e)) for e in results["threads"]]
     scored = [(e, s) for e, s in scored if s]
     if not scored:
         return Planned("sentiment_by_thread", title, "", "no comment has a tone score")
-    parts = [f"{cd.letter(e)} ({fmt.count(len(s), 'comment')}): mean {fmt.signed(sum(s) / len(s))}" for e, s in scored]
-    few = [cd.letter(e) for e, _ in scored if e.get("comparable") is False]
+    parts = [f"{e['letter']} ({fmt.count(len(s), 'comment')}): mean {fmt.signed(sum(s) / len(s))}" for e, s in scored]
+    few = [e["letter"] for e, _ in scored if not e["comparable"]]
     left_out = f" ({', '.join(few)} has too few scored comments for a histogram)" if few else ""
     alt = (
         f"Step histograms of the {scale(results)}s (−1 to +1) of each thread's comments on one axis, "
@@ -83,17 +84,17 @@ def _plan_sentiment(results: Mapping[str, Any]) -> Planned:
     return Planned("sentiment_by_thread", title, alt)
 
 
-def _draw_sentiment(results: Mapping[str, Any], fig: MplFigure) -> None:
+def _draw_sentiment(results: schema.ComparisonResults, fig: MplFigure) -> None:
     import numpy as np
 
-    entries = [(k, e, cd.scores(e)) for k, e in enumerate(cd.threads(results))]
+    entries = [(k, e, cd.scores(e)) for k, e in enumerate(results["threads"])]
     entries = [(k, e, s) for k, e, s in entries if s]
     fig.set_size_inches(charts.WIDTH_IN, 4.8 + 0.5 * len(entries))
     hist_ax, mean_ax = fig.subplots(2, 1, sharex=True, height_ratios=(3, 0.6 + 0.3 * len(entries)))
     edges = np.linspace(-1.0, 1.0, 21)
     charts.neutral_band(hist_ax, vertical=True)
     for k, entry, scores in entries:
-        if entry.get("comparable") is False:
+        if not entry["comparable"]:
             continue  # a handful of comments makes a histogram of spikes; the mean panel still shows it
         colour, line = _style(k)
         counts, _ = np.histogram(np.asarray(scores), bins=edges)
@@ -109,14 +110,12 @@ def _draw_sentiment(results: Mapping[str, Any], fig: MplFigure) -> None:
     ys = list(range(len(entries)))
     for y, (k, entry, _) in zip(ys, entries, strict=True):
         colour, _ = _style(k)
-        sentiment = data.section(entry, "sentiment") or {}
-        mean = data.number(sentiment.get("mean"))
-        ci = cd.ci(sentiment.get("ci95"))
+        mean, ci = entry["sentiment"]["mean"], entry["sentiment"]["ci95"]
         if ci is not None:
             mean_ax.plot(ci, (y, y), color=colour, linewidth=2.0, solid_capstyle="butt")
         if mean is not None:
             mean_ax.plot([mean], [y], "o", color=colour, markersize=7)
-    mean_ax.set_yticks(ys, [cd.letter(e) for _, e, _ in entries])
+    mean_ax.set_yticks(ys, [e["letter"] for _, e, _ in entries])
     mean_ax.invert_yaxis()
     mean_ax.set_ylim(len(entries) - 0.5, -0.5)
     mean_ax.set_xlim(-1.0, 1.0)
@@ -124,39 +123,35 @@ def _draw_sentiment(results: Mapping[str, Any], fig: MplFigure) -> None:
     mean_ax.set_title("mean and 95% CI", loc="left", fontsize=9, fontweight="normal", color="#555555")
 
 
+def _shown_themes(results: schema.ComparisonResults) -> list[schema.SharedTheme]:
+    """The themes with members, largest first."""
+    return [t for t in by_size(results["themes"]) if t["size"] > 0]
+
+
 def _shares_table(
-    results: Mapping[str, Any],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[list[float]]]:
-    """Themes shown (largest first), threads, and share[theme][thread] (0 where unknown)."""
-    themes = [t for t in cd.themes(results) if (data.number(t.get("size")) or 0) > 0][:MAX_THEMES_SHOWN]
-    entries = cd.threads(results)
-    shares = [[data.number(cd.cell_of(t, cd.key(e)).get("share")) or 0.0 for e in entries] for t in themes]
+    results: schema.ComparisonResults,
+) -> tuple[list[schema.SharedTheme], list[schema.ThreadEntry], list[list[float]]]:
+    """Themes shown (largest first), threads, and share[theme][thread] (0 for a thread without comments)."""
+    themes = _shown_themes(results)[:MAX_THEMES_SHOWN]
+    entries = results["threads"]
+    shares = [[cd.cell_of(t, e["key"])["share"] or 0.0 for e in entries] for t in themes]
     return themes, entries, shares
 
 
-def _plan_heatmap(results: Mapping[str, Any]) -> Planned:
+def _plan_heatmap(results: schema.ComparisonResults) -> Planned:
     title = "Shared themes by thread"
-    reason = _themes_missing(results)
-    if reason:
-        return Planned("theme_heatmap", title, "", reason)
+    if not _shown_themes(results):
+        return Planned("theme_heatmap", title, "", "no shared themes were found")
     themes, entries, shares = _shares_table(results)
     parts = []
     for theme, row in list(zip(themes, shares, strict=True))[:5]:
-        cells = ", ".join(f"{cd.letter(e)} {fmt.pct(v)}" for e, v in zip(entries, row, strict=True))
-        parts.append(f"{truncate(cd.theme_label(theme), 40)} ({cells})")
+        cells = ", ".join(f"{e['letter']} {fmt.pct(v)}" for e, v in zip(entries, row, strict=True))
+        parts.append(f"{truncate(theme_name(theme), 40)} ({cells})")
     alt = f"Heat map of the share of each thread's comments in each shared theme: {'; '.join(parts)}."
     return Planned("theme_heatmap", title, alt)
 
 
-def _themes_missing(results: Mapping[str, Any]) -> str | None:
-    if results.get("themes") is None:
-        return "the theme analysis did not run"
-    if not [t for t in cd.themes(results) if (data.number(t.get("size")) or 0) > 0]:
-        return "no shared themes were found"
-    return None
-
-
-def _draw_heatmap(results: Mapping[str, Any], fig: MplFigure) -> None:
+def _draw_heatmap(results: schema.ComparisonResults, fig: MplFigure) -> None:
     import numpy as np
 
     themes, entries, shares = _shares_table(results)
@@ -169,7 +164,7 @@ def _draw_heatmap(results: Mapping[str, Any], fig: MplFigure) -> None:
     for i in range(matrix.shape[0]):
         for j in range(matrix.shape[1]):
             value = matrix[i, j]
-            mark = "*" if clean(themes[i].get("distinctive_of")) == cd.key(entries[j]) else ""
+            mark = "*" if themes[i]["distinctive_of"] == entries[j]["key"] else ""
             colour = "black" if value > 0.6 * top else "white"
             ax.text(
                 j + 0.5,
@@ -181,7 +176,7 @@ def _draw_heatmap(results: Mapping[str, Any], fig: MplFigure) -> None:
                 color=colour,
             )
     ax.set_xticks([j + 0.5 for j in range(len(entries))], [mpl_text(cd.name(e, 22), 26) for e in entries])
-    ax.set_yticks([i + 0.5 for i in range(len(themes))], [mpl_text(cd.theme_label(t), 34) for t in themes])
+    ax.set_yticks([i + 0.5 for i in range(len(themes))], [mpl_text(theme_name(t), 34) for t in themes])
     ax.invert_yaxis()
     ax.tick_params(length=0)
     for spine in ax.spines.values():
@@ -191,21 +186,20 @@ def _draw_heatmap(results: Mapping[str, Any], fig: MplFigure) -> None:
     ax.set_title("Share of each thread's comments in each theme (* distinctive)")
 
 
-def _plan_shares(results: Mapping[str, Any]) -> Planned:
+def _plan_shares(results: schema.ComparisonResults) -> Planned:
     title = "Theme shares per thread"
-    reason = _themes_missing(results)
-    if reason:
-        return Planned("theme_shares", title, "", reason)
+    if not _shown_themes(results):
+        return Planned("theme_shares", title, "", "no shared themes were found")
     themes, entries, _ = _shares_table(results)
     alt = (
         "Grouped bar chart of the share of each thread's comments in each of "
         f"{fmt.count(len(themes), 'theme')}, "
-        f"one bar per thread ({', '.join(cd.letter(e) for e in entries)}), largest theme first."
+        f"one bar per thread ({', '.join(e['letter'] for e in entries)}), largest theme first."
     )
     return Planned("theme_shares", title, alt)
 
 
-def _draw_shares(results: Mapping[str, Any], fig: MplFigure) -> None:
+def _draw_shares(results: schema.ComparisonResults, fig: MplFigure) -> None:
     themes, entries, shares = _shares_table(results)
     n_threads = max(1, len(entries))
     fig.set_size_inches(charts.WIDTH_IN, 1.6 + 0.3 * len(themes) * min(n_threads, 3))
@@ -218,10 +212,8 @@ def _draw_shares(results: Mapping[str, Any], fig: MplFigure) -> None:
         ax.barh(ys, values, height=height, color=colour, label=mpl_text(cd.name(entry, 34), 40))
         # The thread's letter at each bar's end: colour is never the only cue.
         for y, value in zip(ys, values, strict=True):
-            ax.annotate(
-                cd.letter(entry), (value, y), xytext=(2, 0), textcoords="offset points", va="center", fontsize=7
-            )
-    ax.set_yticks(range(len(themes)), [mpl_text(cd.theme_label(t), 34) for t in themes])
+            ax.annotate(entry["letter"], (value, y), xytext=(2, 0), textcoords="offset points", va="center", fontsize=7)
+    ax.set_yticks(range(len(themes)), [mpl_text(theme_name(t), 34) for t in themes])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     ax.set_xlabel("Share of the thread's comments")

@@ -1,4 +1,4 @@
-"""What the report says: the results dict turned into a :class:`Document`.
+"""What the report says: the results turned into a :class:`Document`.
 
 Written for a reader of a blog post, not for a debugger: counts in words,
 tone in plain language with its uncertainty, and a note wherever something is
@@ -8,13 +8,12 @@ here; only display order and wording are decided.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any
 
-from threadscope.report import content_structure, data, fmt
-from threadscope.report.charts import Planned
-from threadscope.report.context import TABLE_ROWS, Context, author_link, cell, figure, quote
+from threadscope import schema
+from threadscope.report import content_structure, fmt
+from threadscope.report.charts import Planned, by_size
+from threadscope.report.context import TABLE_ROWS, Context, author_link, cell, figure, quote, theme_name
 from threadscope.report.document import (
     BulletList,
     Document,
@@ -51,7 +50,7 @@ TONE_MODEL_GOOD = (
 )
 
 
-def build(results: Mapping[str, Any], figures: Mapping[str, Planned]) -> Document:
+def build(results: schema.AnalysisResults, figures: Mapping[str, Planned]) -> Document:
     """The whole report for ``results``; ``figures`` says which charts exist (see ``charts.plan``)."""
     ctx = Context(results, figures)
     doc = Document(title=_title(ctx))
@@ -65,37 +64,36 @@ def build(results: Mapping[str, Any], figures: Mapping[str, Planned]) -> Documen
     return doc
 
 
-def title_text(results: Mapping[str, Any]) -> str:
+def title_text(thread: schema.ThreadBlock) -> str:
     """The thread's title, or a description when it has none."""
-    thread = data.section(results, "thread") or {}
-    title = clean(thread.get("title"))
+    title = clean(thread["title"])
     if title:
         return title
-    source = fmt.SOURCE_NAMES.get(str(thread.get("source")), "a")
-    if thread.get("source") == "text":
+    source = fmt.SOURCE_NAMES.get(thread["source"], "a")
+    if thread["source"] == "text":
         return "A pasted discussion"
-    return f"A {source} thread ({clean(thread.get('id')) or 'no id'})"
+    return f"A {source} thread ({clean(thread['id']) or 'no id'})"
 
 
 def _title(ctx: Context) -> Inlines:
-    return (Link(title_text(ctx.results), data.text(ctx.thread.get("permalink"))),)
+    return (Link(title_text(ctx.thread), ctx.thread["permalink"]),)
 
 
 def _byline(ctx: Context) -> Inlines:
-    source = str(ctx.thread.get("source"))
+    source = ctx.thread["source"]
     where = {"hn": "a Hacker News thread", "x": "an X thread", "text": "a pasted discussion"}.get(source, "a thread")
     parts: list[str | Text | Link | None] = [f"A threadscope report on {where}"]
-    author = data.text(ctx.thread.get("author"))
+    author = ctx.thread["author"]
     if author:
         parts += [" started by ", Text(clean(author), "strong")]
-    created = data.timestamp(ctx.thread.get("created_at"))
+    created = fmt.timestamp(ctx.thread["created_at"])
     if created:
         parts.append(f" on {fmt.day(created)}")
     parts.append(".")
-    url = data.text(ctx.thread.get("url"))
-    if url and url != data.text(ctx.thread.get("permalink")):
+    url = ctx.thread["url"]
+    if url and url != ctx.thread["permalink"]:
         parts += [" It links to ", Link(truncate(clean(url), 70), url), "."]
-    fetched = data.timestamp(ctx.thread.get("fetched_at"))
+    fetched = fmt.timestamp(ctx.thread["fetched_at"])
     if fetched:
         parts.append(f" Comments as of {fmt.when(fetched)}.")
     return inlines(*parts)
@@ -104,25 +102,20 @@ def _byline(ctx: Context) -> Inlines:
 # ---------------------------------------------------------------- summary
 
 
-def conversation_line(results: Mapping[str, Any]) -> Inlines:
+def conversation_line(results: schema.AnalysisResults) -> Inlines:
     """One line on the size and shape of the thread (also used by the embed summary)."""
-    structure = data.section(results, "structure")
-    n_posts = len([p for p in data.posts(results) if not p.get("deleted")])
-    if structure is None:
-        return inlines(Text(fmt.count(n_posts, "comment"), "strong"), " (the structure analysis did not run).")
-    comments = data.integer(structure.get("comments"))
-    authors = data.integer(structure.get("authors"))
-    head = fmt.count(comments if comments is not None else n_posts, "comment")
+    structure = results["structure"]
+    comments = structure["comments"]
+    authors = structure["authors"]
+    head = fmt.count(comments, "comment")
     if authors is not None:
         head += f" by {fmt.count(authors, 'person', 'people')}"
-    if not data.structured(results):
+    if not structure["structured"]:
         return inlines(Text(head, "strong"), ", pasted without reply structure.")
-    chain = data.section(structure, "longest_chain") or {}
-    length = data.integer(chain.get("length"))
-    max_depth = data.integer(structure.get("max_depth"))
-    deepest = length if length is not None else max_depth
+    chain = structure["longest_chain"]
+    deepest = chain["length"] if chain else structure["max_depth"]
     tail = f"; the deepest chain runs {fmt.count(deepest, 'reply', 'replies')}" if deepest and deepest > 1 else ""
-    top = data.integer(structure.get("top_level"))
+    top = structure["top_level"]
     if top is not None and comments:
         verb = "replies" if top == 1 else "reply"
         joiner = ", and " if tail else "; "
@@ -130,13 +123,13 @@ def conversation_line(results: Mapping[str, Any]) -> Inlines:
     return inlines(Text(head, "strong"), tail + ".")
 
 
-def tone_line(results: Mapping[str, Any]) -> Inlines:
+def tone_line(results: schema.AnalysisResults) -> Inlines:
     """One line on the thread's overall tone."""
-    sentiment = data.section(results, "sentiment")
-    mean = data.number(sentiment.get("mean")) if sentiment else None
-    if sentiment is None or mean is None:
-        return inlines(Text("Tone:", "strong"), " not measured (the tone analysis did not run).")
-    ci = _ci(sentiment.get("ci95"))
+    sentiment = results["sentiment"]
+    mean = sentiment["mean"]
+    if mean is None:
+        return inlines(Text("Tone:", "strong"), " not measured (no comment could be scored).")
+    ci = sentiment["ci95"]
     parts: list[str | Text | None] = [
         Text(f"Tone: {fmt.tone_word(mean)}", "strong"),
         f" (mean {fmt.tone_scale(sentiment)} {fmt.signed(mean)}",
@@ -144,20 +137,18 @@ def tone_line(results: Mapping[str, Any]) -> Inlines:
     if ci:
         parts.append(f", 95% CI {fmt.signed(ci[0])} to {fmt.signed(ci[1])}")
     parts.append(")")
-    pos, neg = data.number(sentiment.get("positive_share")), data.number(sentiment.get("negative_share"))
+    pos, neg = sentiment["positive_share"], sentiment["negative_share"]
     if pos is not None and neg is not None:
         parts.append(f"; {fmt.pct(pos)} of comments read positive, {fmt.pct(neg)} negative")
     parts.append(".")
     return inlines(*parts)
 
 
-def themes_line(results: Mapping[str, Any], limit: int = 3) -> Inlines:
+def themes_line(results: schema.AnalysisResults, limit: int = 3) -> Inlines:
     """One line naming the largest themes."""
-    if results.get("themes") is None:
-        return inlines(Text("Themes:", "strong"), " not found (the theme analysis did not run).")
-    themes = [t for t in data.themes(results) if str(t.get("id")) != "-1"]
+    themes = by_size(results["themes"])
     if not themes:
-        if (results.get("themes_info") or {}).get("method") == "too_small":
+        if results["themes_info"]["method"] == "too_small":
             return inlines(Text("Themes:", "strong"), " too few comments to find any.")
         return inlines(Text("Themes:", "strong"), " none stood out; the comments did not form clear groups.")
     parts: list[str | Text | None] = [Text(f"Main theme{'s' if len(themes) > 1 else ''}:", "strong"), " "]
@@ -165,10 +156,8 @@ def themes_line(results: Mapping[str, Any], limit: int = 3) -> Inlines:
     for k, t in enumerate(shown):
         if k:
             parts.append(", " if k < len(shown) - 1 else " and ")
-        parts.append(Text(clean(t.get("label")) or f"Theme {t.get('id')}", "em"))
-        share = data.number(t.get("share"))
-        if share is not None:
-            parts.append(f" ({fmt.pct(share)})")
+        parts.append(Text(theme_name(t), "em"))
+        parts.append(f" ({fmt.pct(t['share'])})")
     parts.append(".")
     return inlines(*parts)
 
@@ -177,27 +166,15 @@ def _summary(ctx: Context) -> tuple[Inlines, ...]:
     return (conversation_line(ctx.results), tone_line(ctx.results), themes_line(ctx.results))
 
 
-def _ci(value: Any) -> tuple[float, float] | None:
-    if isinstance(value, list | tuple) and len(value) == 2:
-        lo, hi = data.number(value[0]), data.number(value[1])
-        if lo is not None and hi is not None:
-            return (lo, hi)
-    return None
-
-
 # ---------------------------------------------------------------- themes
 
 
 def _themes_section(ctx: Context, doc: Document) -> None:
     doc.add(Heading(2, inlines("Themes")))
-    if ctx.themes is None:
-        doc.add(Paragraph(inlines("The theme analysis did not run, so this report has no themes."), note=True))
-        ctx.notes.append(inlines("Themes are missing: the theme analysis did not run or failed."))
-        return
-    themes = [t for t in ctx.themes if str(t.get("id")) != "-1"]
-    method = clean(ctx.themes_info.get("method"))
-    unassigned = data.number(ctx.themes_info.get("unassigned_share"))
-    note = clean(ctx.themes_info.get("note"))
+    themes = ctx.themes
+    method = clean(ctx.themes_info["method"])
+    unassigned = ctx.themes_info["unassigned_share"]
+    note = clean(ctx.themes_info["note"])
     if not themes:
         doc.add(Paragraph(inlines(note or "The comments did not form clear groups, so no themes are shown.")))
         return
@@ -208,7 +185,7 @@ def _themes_section(ctx: Context, doc: Document) -> None:
         intro += f" {fmt.pct(unassigned)} of comments fit none of them."
     elif unassigned is not None and themes:
         intro += " Every comment fits one of them."
-    if any(t.get("guided") for t in themes):
+    if any(t["guided"] for t in themes):
         intro += " Themes marked “guided” started from names given to threadscope."
     doc.add(Paragraph(inlines(intro)))
     if note:
@@ -216,16 +193,16 @@ def _themes_section(ctx: Context, doc: Document) -> None:
     figure(doc, ctx.figures, "themes", "Comments per theme and each theme's mean tone.")
     rows = []
     for t in themes:
-        label: list[str | Text | None] = [clean(t.get("label")) or f"Theme {t.get('id')}"]
-        if t.get("guided"):
+        label: list[str | Text | None] = [theme_name(t)]
+        if t["guided"]:
             label.append(Text(" (guided)", "em"))
-        keywords = [clean(k) for k in t.get("keywords") or [] if clean(k)]
+        keywords = [clean(k) for k in t["keywords"] if clean(k)]
         rows.append(
             (
                 inlines(*label),
-                cell(fmt.pct(data.number(t.get("share")))),
-                cell(f"{data.integer(t.get('size')) or 0:,}"),
-                cell(fmt.signed(data.number(t.get("sentiment_mean")))),
+                cell(fmt.pct(t["share"])),
+                cell(f"{t['size']:,}"),
+                cell(fmt.signed(t["sentiment_mean"])),
                 cell(", ".join(keywords[:8])),
             )
         )
@@ -236,17 +213,17 @@ def _themes_section(ctx: Context, doc: Document) -> None:
             (False, True, True, True, False),
         )
     )
-    quoted = [t for t in themes if t.get("representative_ids")][:THEMES_QUOTED]
+    quoted = [t for t in themes if t["representative_ids"]][:THEMES_QUOTED]
     if not quoted:
         return
     doc.add(Heading(3, inlines("In their own words")))
     doc.add(Paragraph(inlines("Comments that represent each theme best:")))
     for t in quoted:
-        doc.add(Paragraph(inlines(Text(clean(t.get("label")) or f"Theme {t.get('id')}", "strong"))))
-        for pid in list(t.get("representative_ids") or [])[:QUOTES_PER_THEME]:
-            post = ctx.by_id.get(str(pid))
-            if post and not post.get("deleted"):
-                doc.add(quote(ctx, post.get("text"), post.get("author"), pid))
+        doc.add(Paragraph(inlines(Text(theme_name(t), "strong"))))
+        for pid in t["representative_ids"][:QUOTES_PER_THEME]:
+            post = ctx.by_id.get(pid)
+            if post and not post["deleted"]:
+                doc.add(quote(ctx, post["text"], post["author"], pid))
 
 
 # ---------------------------------------------------------------- tone
@@ -255,15 +232,14 @@ def _themes_section(ctx: Context, doc: Document) -> None:
 def _tone_section(ctx: Context, doc: Document) -> None:
     doc.add(Heading(2, inlines("Tone")))
     s = ctx.sentiment
-    mean = data.number(s.get("mean")) if s else None
-    if s is None or mean is None:
-        doc.add(Paragraph(inlines("The tone analysis did not run, so this report has no tone figures."), note=True))
-        ctx.notes.append(inlines("Tone is missing: the sentiment analysis did not run or failed."))
+    mean = s["mean"]
+    if mean is None:
+        doc.add(Paragraph(inlines("No comment could be scored, so this report has no tone figures."), note=True))
         return
     scale = "VADER's scale" if fmt.uses_vader(s) else "threadscope's tone scale"
     headline = f"On {scale} from −1 (most negative) to +1 (most positive), the average comment scores "
     parts: list[str | Text | None] = [headline, Text(fmt.signed(mean), "strong"), f": {fmt.tone_word(mean)}."]
-    ci = _ci(s.get("ci95"))
+    ci = s["ci95"]
     if ci:
         parts.append(
             " Allowing for chance, the thread's average lies between "
@@ -275,8 +251,8 @@ def _tone_section(ctx: Context, doc: Document) -> None:
         else:
             parts.append(".")
     doc.add(Paragraph(inlines(*parts)))
-    n = data.integer(s.get("n"))
-    shares = [data.number(s.get(k)) for k in ("positive_share", "neutral_share", "negative_share")]
+    n = s["n"]
+    shares = (s["positive_share"], s["neutral_share"], s["negative_share"])
     if all(v is not None for v in shares):
         doc.add(
             Paragraph(
@@ -289,10 +265,7 @@ def _tone_section(ctx: Context, doc: Document) -> None:
         )
     figure(doc, ctx.figures, "sentiment_distribution", "How many comments fall at each tone score.")
 
-    by_depth = sorted(
-        (r for r in data.records(s, "by_depth") if data.number(r.get("mean")) is not None),
-        key=lambda r: data.number(r.get("depth")) or 0,
-    )
+    by_depth = [r for r in s["by_depth"] or [] if r["mean"] is not None]
     if by_depth and ctx.structured:
         doc.add(Heading(3, inlines("Tone by reply depth")))
         doc.add(Paragraph(inlines("Do replies get sharper the deeper an argument goes? Mean tone at each level:")))
@@ -300,45 +273,35 @@ def _tone_section(ctx: Context, doc: Document) -> None:
         doc.add(
             Table(
                 ("Depth", "Comments", "Mean tone"),
-                tuple(
-                    (
-                        cell(str(data.integer(r.get("depth")))),
-                        cell(f"{data.integer(r.get('n')) or 0:,}"),
-                        cell(fmt.signed(data.number(r.get("mean")))),
-                    )
-                    for r in by_depth
-                ),
+                tuple((cell(str(r["depth"])), cell(f"{r['n']:,}"), cell(fmt.signed(r["mean"]))) for r in by_depth),
                 (True, True, True),
             )
         )
 
-    subthreads = [r for r in data.records(s, "by_subthread") if data.number(r.get("mean")) is not None]
+    subthreads = [r for r in s["by_subthread"] or [] if r["mean"] is not None]
     if subthreads and ctx.structured:
         doc.add(Heading(3, inlines("Tone of the largest subthreads")))
         rows = []
         for r in subthreads[:TABLE_ROWS]:
-            ci_r = _ci(r.get("ci95"))
+            ci_r = r["ci95"]
             rows.append(
                 (
-                    author_link(ctx, r.get("author"), r.get("root_id")),
-                    cell(f"{data.integer(r.get('n')) or 0:,}"),
-                    cell(fmt.signed(data.number(r.get("mean")))),
+                    author_link(ctx, r["author"], r["root_id"]),
+                    cell(f"{r['n']:,}"),
+                    cell(fmt.signed(r["mean"])),
                     cell(f"{fmt.signed(ci_r[0])} to {fmt.signed(ci_r[1])}" if ci_r else "–"),
                 )
             )
         doc.add(Table(("Started by", "Comments", "Mean tone", "95% CI"), tuple(rows), (False, True, True, True)))
 
-    for key, heading in (
-        ("most_positive", "Most positive comments"),
-        ("most_negative", "Most negative comments"),
+    for quotes, heading in (
+        (s["most_positive"], "Most positive comments"),
+        (s["most_negative"], "Most negative comments"),
     ):
-        quotes = data.records(s, key)[:3]
         if quotes:
             doc.add(Heading(3, inlines(heading)))
-            for q in quotes:
-                score = data.number(q.get("score"))
-                text = q.get("excerpt") or (ctx.by_id.get(str(q.get("id"))) or {}).get("text")
-                doc.add(quote(ctx, text, q.get("author"), q.get("id"), f"score {fmt.signed(score)}"))
+            for q in quotes[:3]:
+                doc.add(quote(ctx, q["excerpt"], q["author"], q["id"], f"score {fmt.signed(q['score'])}"))
 
     if fmt.uses_vader(s):
         doc.add(Heading(3, inlines("What VADER is and is not good at")))
@@ -346,7 +309,7 @@ def _tone_section(ctx: Context, doc: Document) -> None:
     else:
         doc.add(Heading(3, inlines("What the tone measures")))
         doc.add(Paragraph(inlines(TONE_MODEL_GOOD)))
-    caveats = [clean(c) for c in s.get("caveats") or [] if clean(c)]
+    caveats = [clean(c) for c in s["caveats"] if clean(c)]
     if caveats:
         doc.add(Paragraph(inlines("Its limits:")))
         doc.add(BulletList(tuple(inlines(c) for c in caveats)))
@@ -356,39 +319,20 @@ def _tone_section(ctx: Context, doc: Document) -> None:
 
 
 def _notes_section(ctx: Context, doc: Document) -> None:
-    notes: list[Inlines] = []
-    for source in (ctx.thread.get("notes"), (ctx.structure or {}).get("notes")):
-        if isinstance(source, list | tuple):
-            notes.extend(inlines(clean(n)) for n in source if clean(n))
+    notes = [inlines(clean(n)) for n in (*ctx.thread["notes"], *ctx.structure["notes"]) if clean(n)]
     if not ctx.structured:
         notes.append(
             inlines("This thread has no reply structure, so depth, subthread and exchange figures are left out.")
         )
-    notes.extend(ctx.notes)
     if notes:
         doc.add(Heading(2, inlines("Notes")))
         doc.add(BulletList(tuple(notes)))
 
 
 def _footer(ctx: Context) -> Inlines:
-    version = clean(ctx.meta.get("threadscope")) or "unknown version"
-    parts = [f"Generated by threadscope {version}"]
-    model = clean(ctx.meta.get("embedding_model"))
-    if model:
-        parts.append(f"embedding model {model}")
-    method = ctx.sentiment.get("method") if ctx.sentiment else None
-    if isinstance(method, Mapping):
-        method = method.get("name") or json.dumps(method, sort_keys=True, default=str)
-    if method:
-        parts.append(f"tone by {clean(method)}")
-    seed = data.integer(ctx.meta.get("seed"))
-    if seed is not None:
-        parts.append(f"seed {seed}")
-    params = ctx.meta.get("params")
-    if isinstance(params, Mapping) and params:
-        pairs = [
-            f"{k}={json.dumps(v, sort_keys=True, default=str, ensure_ascii=False)}"
-            for k, v in sorted(params.items(), key=lambda kv: str(kv[0]))
-        ]
-        parts.append("parameters: " + truncate(", ".join(pairs), 400))
+    parts = [f"Generated by threadscope {clean(ctx.meta['threadscope'])}"]
+    parts.append(f"embedding model {clean(ctx.meta['embedding_model'])}")
+    parts.append(f"tone by {clean(ctx.sentiment['method']['name'])}")
+    parts.append(f"seed {ctx.meta['seed']}")
+    parts.append("parameters: " + fmt.params(ctx.meta["params"]))
     return inlines(" · ".join(parts) + ".")

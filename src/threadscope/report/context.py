@@ -7,10 +7,9 @@ Shared by ``content`` (summary, themes, tone, notes) and ``content_structure``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from threadscope.report import data
-from threadscope.report.charts import Planned
+from threadscope import schema
+from threadscope.report.charts import Planned, by_size
 from threadscope.report.document import Document, Figure, Inlines, Link, Paragraph, Quote, Text, inlines
 from threadscope.report.escape import clean, paragraphs, truncate
 
@@ -22,34 +21,35 @@ TABLE_ROWS = 8
 class Context:
     """The results with the lookups every section needs."""
 
-    def __init__(self, results: Mapping[str, Any], figures: Mapping[str, Planned]) -> None:
+    def __init__(self, results: schema.AnalysisResults, figures: Mapping[str, Planned]) -> None:
         self.results = results
         self.figures = figures
-        self.thread = data.section(results, "thread") or {}
-        self.structure = data.section(results, "structure")
-        self.sentiment = data.section(results, "sentiment")
-        self.themes = data.themes(results) if results.get("themes") is not None else None
-        self.themes_info = data.section(results, "themes_info") or {}
-        self.meta = data.section(results, "meta") or {}
-        self.posts = data.posts(results)
-        self.by_id = data.posts_by_id(results)
-        self.structured = data.structured(results)
-        self.notes: list[Inlines] = []
+        self.thread = results["thread"]
+        self.structure = results["structure"]
+        self.sentiment = results["sentiment"]
+        self.themes = by_size(results["themes"])
+        self.themes_info = results["themes_info"]
+        self.meta = results["meta"]
+        self.posts = results["posts"]
+        self.by_id = {p["id"]: p for p in self.posts}
+        self.structured = self.structure["structured"]
 
-    def theme_label(self, theme_id: Any) -> str | None:
+    def theme_label(self, theme_id: int | None) -> str | None:
         """The label of theme ``theme_id``, cleaned for display; ``None`` for no such theme."""
-        for t in self.themes or []:
-            if str(t.get("id")) == str(theme_id):
-                return clean(t.get("label")) or f"Theme {t.get('id')}"
-        return None
+        return next((theme_name(t) for t in self.themes if t["id"] == theme_id), None)
 
-    def permalink(self, post_id: Any) -> str | None:
+    def permalink(self, post_id: str) -> str | None:
         """The permalink of comment ``post_id``, when the results hold one."""
-        post = self.by_id.get(str(post_id))
-        return data.text(post.get("permalink")) if post else None
+        post = self.by_id.get(post_id)
+        return post["permalink"] if post else None
 
 
-def author_name(author: Any) -> str:
+def theme_name(theme: schema.ThemeCore) -> str:
+    """A theme's label for display, or ``Theme <id>`` when the label is empty."""
+    return clean(theme["label"]) or f"Theme {theme['id']}"
+
+
+def author_name(author: str | None) -> str:
     """An author for display; deleted or unknown authors get a placeholder."""
     return clean(author) or "[deleted]"
 
@@ -65,7 +65,7 @@ def figure(doc: Document, figures: Mapping[str, Planned], name: str, caption: st
         doc.add(Paragraph(inlines(f"No “{planned.title.lower()}” chart: {planned.reason}."), note=True))
 
 
-def quote(ctx: Context, text: Any, author: Any, post_id: Any, extra: str | None = None) -> Quote:
+def quote(ctx: Context, text: str, author: str | None, post_id: str, extra: str | None = None) -> Quote:
     """A comment quoted in up to ``QUOTE_CHARS`` characters, cited with its author and permalink."""
     kept: list[str] = []
     room = QUOTE_CHARS
@@ -84,7 +84,7 @@ def quote(ctx: Context, text: Any, author: Any, post_id: Any, extra: str | None 
     return Quote(tuple(kept) or ("[no text]",), inlines(*cite))
 
 
-def author_link(ctx: Context, author: Any, post_id: Any) -> Inlines:
+def author_link(ctx: Context, author: str | None, post_id: str) -> Inlines:
     """The author's name, linked to the comment when it has a permalink."""
     link = ctx.permalink(post_id)
     name = author_name(author)

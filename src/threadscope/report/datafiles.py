@@ -10,31 +10,31 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
+from threadscope import schema
 from threadscope.cache import atomic_write
 from threadscope.report.escape import csv_cell
 
 CSV_COLUMNS = ("id", "parent_id", "author", "depth", "created_at", "sentiment", "theme", "text")
 
 
-def results_json(results: dict[str, Any]) -> str:
+def results_json(results: Mapping[str, object]) -> str:
     """The results as stable, human-readable JSON (same input, same bytes)."""
     return json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_results_json(results: dict[str, Any], path: Path) -> Path:
+def write_results_json(results: Mapping[str, object], path: Path) -> Path:
     """Write ``results.json`` atomically."""
     atomic_write(path, results_json(results).encode("utf-8"))
     return path
 
 
-def write_comments_csv(results: dict[str, Any], path: Path) -> Path:
+def write_comments_csv(results: schema.AnalysisResults, path: Path) -> Path:
     """Write one row per post, in thread order, for pandas or a spreadsheet."""
     return write_csv(results["posts"], CSV_COLUMNS, path)
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], path: Path) -> Path:
+def write_csv(rows: Iterable[Mapping[str, object]], columns: Sequence[str], path: Path) -> Path:
     """Write ``rows`` as CSV with ``columns`` (``None`` as an empty cell), atomically.
 
     Every text cell goes through ``csv_cell``: a comment that starts with ``=``

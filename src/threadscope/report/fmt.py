@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+
+from threadscope import schema
+from threadscope.report.escape import truncate
 
 SOURCE_NAMES = {"hn": "Hacker News", "x": "X", "text": "pasted text"}
 
@@ -27,15 +30,12 @@ def signed(value: float | None) -> str:
     return f"{value:+.2f}".replace("-", "−")
 
 
-def uses_vader(sentiment: Mapping[str, Any] | None) -> bool:
+def uses_vader(sentiment: schema.Sentiment) -> bool:
     """Whether the tone scores are VADER's compound (``--tone vader``) rather than the tone model's."""
-    method = (sentiment or {}).get("method")
-    if isinstance(method, Mapping):
-        return method.get("name") == "VADER"
-    return isinstance(method, str) and method.startswith("VADER")  # older results.json
+    return sentiment["method"]["name"] == "VADER"
 
 
-def tone_scale(sentiment: Mapping[str, Any] | None) -> str:
+def tone_scale(sentiment: schema.Sentiment) -> str:
     """What a tone score is, for axis labels and alt text: "VADER compound score" or "tone score"."""
     return "VADER compound score" if uses_vader(sentiment) else "tone score"
 
@@ -59,6 +59,11 @@ def count(n: int | float | None, noun: str, plural: str | None = None) -> str:
     return f"{n:,.0f} {word}"
 
 
+def timestamp(value: str | None) -> datetime | None:
+    """An ISO-8601 time of results.json (``2020-08-31T14:05:00Z``) as an aware UTC datetime."""
+    return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
+
+
 def when(moment: datetime | None) -> str:
     """``2020-08-31 14:05 UTC``."""
     return "–" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
@@ -76,3 +81,9 @@ def duration(hours: float) -> str:
     if hours < 48:
         return count(round(hours), "hour")
     return count(round(hours / 24), "day")
+
+
+def params(values: Mapping[str, object], limit: int = 400) -> str:
+    """A run's parameters as ``key=json`` pairs in key order, cut at ``limit`` characters for a footer."""
+    pairs = [f"{k}={json.dumps(v, sort_keys=True, default=str, ensure_ascii=False)}" for k, v in sorted(values.items())]
+    return truncate(", ".join(pairs), limit)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import quote
 
-from threadscope.report import charts, content, data
+from threadscope import schema
+from threadscope.report import charts, content
 from threadscope.report.document import Link, inlines
 from threadscope.report.escape import md_inline
 from threadscope.report.markdown import inline
@@ -15,15 +15,15 @@ from threadscope.report.markdown import inline
 PREFERRED = ("themes", "sentiment_distribution", "reply_tree", "depth_histogram")
 
 
-def summary_block(results: dict[str, Any], report_dir: Path | None = None) -> str:
+def summary_block(results: schema.AnalysisResults, report_dir: Path | None = None) -> str:
     """A short markdown block: the headline figures, the top three themes and one chart.
 
     The chart link is ``<report_dir>/figures/<name>.svg`` (or ``figures/…``
     without ``report_dir``). When ``report_dir`` is given, only a chart that
     exists there is linked.
     """
-    thread = data.section(results, "thread") or {}
-    title = inlines(Link(content.title_text(results), data.text(thread.get("permalink")), "strong"))
+    thread = results["thread"]
+    title = inlines(Link(content.title_text(thread), thread["permalink"], "strong"))
     lines = [
         inline(title),
         "",
@@ -37,7 +37,7 @@ def summary_block(results: dict[str, Any], report_dir: Path | None = None) -> st
     return "\n".join(lines) + "\n"
 
 
-def _chart(results: dict[str, Any], report_dir: Path | None) -> str | None:
+def _chart(results: schema.AnalysisResults, report_dir: Path | None) -> str | None:
     plans = charts.plan(results)
     for name in PREFERRED:
         planned = plans[name]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from threadscope import schema
 from threadscope.cache import atomic_write
 from threadscope.errors import InputError
 from threadscope.report import charts, content, html, markdown
@@ -17,9 +18,11 @@ log = logging.getLogger(__name__)
 
 FORMATS = frozenset({"md", "html"})
 FIGURE_DIR = "figures"
+#: An analysis's, a comparison's or a corpus's results (the corpus's are still a plain dict).
+R = TypeVar("R", schema.AnalysisResults, schema.ComparisonResults, dict[str, Any])
 
 
-def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> list[Path]:
+def write_reports(results: schema.AnalysisResults, out_dir: Path, formats: set[str]) -> list[Path]:
     """Write the requested reports for ``results`` into ``out_dir`` and return the paths written.
 
     ``formats`` is a subset of ``{"md", "html"}``: ``md`` writes ``report.md``,
@@ -32,19 +35,25 @@ def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> 
 
     """
     return write_document(
-        results, out_dir, formats, plan=charts.plan, draw=charts.draw, build=content.build, title=content.title_text
+        results,
+        out_dir,
+        formats,
+        plan=charts.plan,
+        draw=charts.draw,
+        build=content.build,
+        title=lambda r: content.title_text(r["thread"]),
     )
 
 
 def write_document(
-    results: dict[str, Any],
+    results: R,
     out_dir: Path,
     formats: set[str],
     *,
-    plan: Callable[[dict[str, Any]], dict[str, Planned]],
-    draw: Callable[[dict[str, Any], str], Rendered],
-    build: Callable[[dict[str, Any], dict[str, Planned]], Document],
-    title: Callable[[dict[str, Any]], str],
+    plan: Callable[[R], dict[str, Planned]],
+    draw: Callable[[R, str], Rendered],
+    build: Callable[[R, dict[str, Planned]], Document],
+    title: Callable[[R], str],
 ) -> list[Path]:
     """Draw the planned figures, build the document and render it in each format.
 
