@@ -10,18 +10,17 @@ The CLI is a thin layer over these functions; a notebook calls them directly::
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
 
 from threadscope.errors import InputError
 from threadscope.model import Thread
-from threadscope.options import SourceArgs, SourceOptions
+from threadscope.options import AnalysisArgs, SourceArgs, SourceOptions
 from threadscope.pipeline import (
     AnalysisOptions,
     Compared,
-    Progress,
     Stopwatch,
     analysis_results,
     comparison_results,
@@ -31,7 +30,6 @@ from threadscope.results import FORMATS, Analysis, Comparison, check_formats, ch
 from threadscope.sources import load as _load
 
 if TYPE_CHECKING:
-    from threadscope.analysis.embed import Embedder
     from threadscope.sources.hn import SearchHit
 
 __all__ = [
@@ -84,9 +82,7 @@ def source_options(source: SourceArgs, function: str) -> SourceOptions:
         InputError: a value of the wrong kind.
 
     """
-    unknown = sorted(set(source) - set(SourceArgs.__annotations__))
-    if unknown:
-        raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r}")
+    _check_keywords(source, SourceArgs.__optional_keys__, function)
     # the data dir checked and made a Path; the rest are typed by SourceArgs and checked below
     options = SourceOptions(**{**source, "data_dir": check_data_dir(source.get("data_dir"))})  # type: ignore[arg-type]
     _check_flags(
@@ -96,6 +92,13 @@ def source_options(source: SourceArgs, function: str) -> SourceOptions:
     if options.conversation is not None and not isinstance(options.conversation, str):
         raise InputError(f"conversation must be a tweet id string, not {type(options.conversation).__name__}")
     return options
+
+
+def _check_keywords(given: Mapping[str, object], declared: frozenset[str], function: str) -> None:
+    """Refuse a keyword not in ``declared``, as Python does for any function."""
+    unknown = sorted(set(given) - declared)
+    if unknown:
+        raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r}")
 
 
 def _load_thread(spec: str | Thread, options: SourceOptions) -> Thread:
@@ -182,62 +185,53 @@ def parse_guided(themes: str | Iterable[str] | None) -> list[str]:
     return names
 
 
-def analyze(
-    spec: str | Thread,
-    *,
-    themes: str | Sequence[str] | None = None,
-    model: str | None = None,
-    embedder: Embedder | None = None,
-    tone: str = "model",
-    seed: int = DEFAULT_SEED,
-    progress: Progress | None = None,
-    **source: Unpack[SourceArgs],
-) -> Analysis:
+def analyze(spec: str | Thread, **options: Unpack[AnalysisArgs]) -> Analysis:
     """Load a thread and analyse its structure, tone and themes.
 
     Args:
         spec: a thread spec (see DESIGN.md) or a loaded Thread.
-        themes: guided theme names, as ``"a, b"`` or a list.
-        model: a sentence-transformers model name or path instead of the packaged all-MiniLM-L6-v2.
-        embedder: an embedder to use instead (tests pass a fake one).
-        tone: ``"model"`` (the trained tone model) or ``"vader"`` (VADER's compound score).
-        seed: the seed of every random step; the same seed gives the same results.
-        progress: called as ``progress(stage, done, total)``.
-        **source: where and how to read the thread, as ``load_thread`` takes them (``data_dir``,
-            ``offline``, ``refresh``, ``subtree``, ``conversation``, ``x_full_archive``, ``max_posts``).
+        **options: how to analyse (``options.AnalysisArgs``: ``themes``, ``model``, ``embedder``,
+            ``tone``, ``seed``, ``progress``) and where and how to read the thread, as ``load_thread``
+            takes them (``data_dir``, ``offline``, ``refresh``, ``subtree``, ``conversation``,
+            ``x_full_archive``, ``max_posts``).
 
     Raises:
         ThreadscopeError: with a message fit for the user.
 
     """
-    options = analysis_options(themes, model, embedder, tone, seed, progress)
-    where = source_options(source, "analyze")
+    how, where = analysis_options(options, "analyze")
     clock = Stopwatch()
     thread = _load_thread(spec, where)
     clock.lap("fetch")
-    done = run([thread], options, data_dir=where.data_dir, clock=clock)
-    return Analysis(thread, analysis_results(done, options, subtree=where.subtree, clock=clock))
+    done = run([thread], how, data_dir=where.data_dir, clock=clock)
+    return Analysis(thread, analysis_results(done, how, subtree=where.subtree, clock=clock))
 
 
-def analysis_options(
-    themes: str | Sequence[str] | None,
-    model: str | None,
-    embedder: Embedder | None,
-    tone: str,
-    seed: int,
-    progress: Progress | None,
-) -> AnalysisOptions:
-    """``analyze``'s and ``compare``'s analysis arguments, checked, as one ``AnalysisOptions``.
+def analysis_options(options: AnalysisArgs, function: str) -> tuple[AnalysisOptions, SourceOptions]:
+    """``options`` checked as ``function``'s keyword arguments: how to analyse, and where threads come from.
 
     Raises:
+        TypeError: a keyword ``AnalysisArgs`` does not have, as Python says it of any function.
         InputError: an argument of the wrong kind, naming the option.
 
     """
-    guided = parse_guided(themes)
-    _check_tone(tone)
+    _check_keywords(options, AnalysisArgs.__optional_keys__, function)
+    guided = parse_guided(options.get("themes"))
+    tone = _check_tone(options.get("tone", "model"))
+    seed = options.get("seed", DEFAULT_SEED)
     _check_seed(seed)
+    model = options.get("model")
     _check_model(model)
-    return AnalysisOptions(guided=guided, model=model, embedder=embedder, tone=tone, seed=seed, progress=progress)
+    how = AnalysisOptions(
+        guided=guided,
+        model=model,
+        embedder=options.get("embedder"),
+        tone=tone,
+        seed=seed,
+        progress=options.get("progress"),
+    )
+    source: SourceArgs = {k: v for k, v in options.items() if k in SourceArgs.__optional_keys__}  # type: ignore[assignment]
+    return how, source_options(source, function)
 
 
 def _check_tone(tone: str) -> str:
@@ -296,16 +290,7 @@ def check_data_dir(data_dir: object) -> Path | None:
 
 
 def compare(
-    specs: Sequence[str | Thread],
-    *,
-    themes: str | Sequence[str] | None = None,
-    model: str | None = None,
-    embedder: Embedder | None = None,
-    tone: str = "model",
-    seed: int = DEFAULT_SEED,
-    progress: Progress | None = None,
-    min_scored: int | None = None,
-    **source: Unpack[SourceArgs],
+    specs: Sequence[str | Thread], *, min_scored: int | None = None, **options: Unpack[AnalysisArgs]
 ) -> Comparison:
     """Load two or more threads and compare their tone, themes and shape.
 
@@ -315,16 +300,10 @@ def compare(
 
     Args:
         specs: thread specs (any mix of sources) or loaded Threads, in the order to report them.
-        themes: guided theme names, as ``"a, b"`` or a list.
-        model: a sentence-transformers model name or path instead of the packaged all-MiniLM-L6-v2.
-        embedder: an embedder to use instead (tests pass a fake one).
-        tone: ``"model"`` (the trained tone model) or ``"vader"`` (VADER's compound score).
-        seed: the seed of every random step; the same seed gives the same results.
-        progress: called as ``progress(stage, done, total)``.
         min_scored: scored comments a thread needs before its tone is compared
             (default ``analysis.compare.MIN_SCORED``).
-        **source: where and how to read the threads, as ``load_thread`` takes them (``data_dir``,
-            ``offline``, ``refresh``, ``subtree``, ``conversation``, ``x_full_archive``, ``max_posts``).
+        **options: how to analyse and where to read the threads, as ``analyze`` takes them
+            (``options.AnalysisArgs``).
 
     Raises:
         InputError: fewer than two threads, or one thread given twice.
@@ -342,10 +321,10 @@ def compare(
     if len(specs) < 2:
         raise InputError("compare needs at least two threads; give two or more thread specs")
     _check_distinct_specs(specs)
-    options = analysis_options(themes, model, embedder, tone, seed, progress)
+    how, where = analysis_options(options, "compare")
     min_scored = comparing.MIN_SCORED if min_scored is None else min_scored
     _check_count("min_scored", min_scored)
-    where = source_options(source, "compare")
+    progress = how.progress
     clock = Stopwatch()
 
     threads: list[Thread] = []
@@ -358,9 +337,9 @@ def compare(
     keys = _thread_keys(threads, specs)
     clock.lap("fetch")
 
-    done = run(threads, options, data_dir=where.data_dir, clock=clock)
+    done = run(threads, how, data_dir=where.data_dir, clock=clock)
     compared = Compared(keys=keys, specs=[spec_text(spec) for spec in specs], min_scored=min_scored)
-    return Comparison(threads, comparison_results(done, options, compared, clock=clock))
+    return Comparison(threads, comparison_results(done, how, compared, clock=clock))
 
 
 def spec_text(spec: str | Thread) -> str:

@@ -1,4 +1,4 @@
-"""Where threads come from, as one options object (``SourceOptions``) and as keyword arguments (``SourceArgs``).
+"""Where threads come from (``SourceOptions``, ``SourceArgs``) and how to analyse them (``AnalysisArgs``).
 
 A module of its own, importing nothing heavy, so the command line can
 declare its options from it without loading the sources.
@@ -6,9 +6,14 @@ declare its options from it without loading the sources.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from threadscope.analysis.embed import Embedder
+    from threadscope.pipeline import Progress
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,26 @@ class SourceArgs(TypedDict, total=False):
     conversation: str | None
     x_full_archive: bool
     max_posts: int
+
+
+class AnalysisArgs(SourceArgs, total=False):
+    """The keyword arguments of ``analyze`` and ``compare``: how to analyse, and where threads come from.
+
+    Declared once here (``**options: Unpack[AnalysisArgs]``); ``api.analysis_options`` checks them.
+
+    Attributes:
+        themes: guided theme names, as ``"a, b"`` or a list.
+        model: a sentence-transformers model name or path instead of the packaged all-MiniLM-L6-v2.
+        embedder: an embedder to use instead (tests pass a fake one).
+        tone: ``"model"`` (the trained tone model, the default) or ``"vader"`` (VADER's compound score).
+        seed: the seed of every random step (42 by default); the same seed gives the same results.
+        progress: called as ``progress(stage, done, total)``.
+
+    """
+
+    themes: str | Sequence[str] | None
+    model: str | None
+    embedder: Embedder | None
+    tone: str
+    seed: int
+    progress: Progress | None
