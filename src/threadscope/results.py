@@ -89,8 +89,8 @@ def check_writable(folder: Path, option: str) -> Path:
     return folder
 
 
-#: What a run returns: an analysis, a comparison, or a corpus analysis (still a plain dict).
-R = TypeVar("R", schema.AnalysisResults, schema.ComparisonResults, dict[str, Any])
+#: What a run returns: an analysis, a comparison, or a corpus analysis.
+R = TypeVar("R", schema.AnalysisResults, schema.ComparisonResults, schema.CorpusResults)
 #: Writes the data files (CSV) of the results into a folder and returns their paths.
 DataWriter = Callable[[R, Path], list[Path]]
 #: Writes the reports of the results in the given formats into a folder and returns their paths.
@@ -103,10 +103,9 @@ class _Results(Generic[R]):
     results: R
 
     @property
-    def meta(self) -> schema.Meta:
+    def meta(self) -> schema.Meta | schema.CorpusMeta:
         """Version, model, parameters and timings of the run."""
-        meta: schema.Meta = self.results["meta"]  # the corpus's results are still a plain dict
-        return meta.copy()
+        return self.results["meta"].copy()
 
     def to_json(self) -> str:
         """``results.json`` as a string (its schema is ``results["schema"]``)."""
@@ -337,7 +336,7 @@ def compare_dir_name(keys: Sequence[str], limit: int = 80) -> str:
 
 
 @dataclass
-class CorpusAnalysis(_Results[dict[str, Any]]):
+class CorpusAnalysis(_Results[schema.CorpusResults]):
     """A corpus analysed over time: plain results (schema ``threadscope.corpus/1``) as DataFrames.
 
     ``path`` and ``run`` name the database and the analysis run whose
@@ -347,14 +346,16 @@ class CorpusAnalysis(_Results[dict[str, Any]]):
     name: str
     path: Path
     run: int
-    results: dict[str, Any]
+    results: schema.CorpusResults
 
     @property
     def periods(self) -> pd.DataFrame:
         """One row per period: posts, mean tone with its 95% CI, class shares, unassigned share."""
         import pandas as pd
 
-        rows = [{**{k: v for k, v in p.items() if k != "ci95"}, **_ci_columns(p)} for p in self.results["periods"]]
+        rows = [
+            {**{k: v for k, v in p.items() if k != "ci95"}, **_ci_columns(p["ci95"])} for p in self.results["periods"]
+        ]
         return pd.DataFrame(rows).set_index("period") if rows else pd.DataFrame()
 
     @property
@@ -363,7 +364,7 @@ class CorpusAnalysis(_Results[dict[str, Any]]):
         import pandas as pd
 
         keep = ("id", "label", "guided", "confidence", "born", "size", "share", "sentiment_mean")
-        rows = [{**{k: t[k] for k in keep}, **_ci_columns(t)} for t in self.results["themes"]]
+        rows = [{**{k: v for k, v in t.items() if k in keep}, **_ci_columns(t["ci95"])} for t in self.results["themes"]]
         return pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()
 
     @property
@@ -397,12 +398,12 @@ class CorpusAnalysis(_Results[dict[str, Any]]):
         """``reports/corpus-<name>``."""
         return report_dir(f"corpus-{self.name}")
 
-    def _writers(self) -> tuple[DataWriter[dict[str, Any]], ReportWriter[dict[str, Any]]]:
+    def _writers(self) -> tuple[DataWriter[schema.CorpusResults], ReportWriter[schema.CorpusResults]]:
         from threadscope.report import corpus as report
 
         return report.write_tables, report.write_reports
 
 
-def _ci_columns(entry: dict[str, Any]) -> dict[str, Any]:
-    ci = entry.get("ci95") or [None, None]
-    return {"ci95_low": ci[0], "ci95_high": ci[1]}
+def _ci_columns(ci: Sequence[float] | None) -> dict[str, float | None]:
+    low, high = ci or (None, None)
+    return {"ci95_low": low, "ci95_high": high}

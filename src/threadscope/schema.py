@@ -439,3 +439,132 @@ class ComparisonResults(TypedDict):
     themes: list[SharedTheme]
     themes_info: ThemesInfo
     meta: Meta
+
+
+# --- corpus ----------------------------------------------------------------
+
+CORPUS_SCHEMA: Literal["threadscope.corpus/1"] = "threadscope.corpus/1"
+
+
+class CorpusOverview(TypedDict):
+    """``corpus``: what the database holds and how this run grouped it."""
+
+    name: str
+    threads: int
+    posts: int
+    analysed: int
+    first: str | None
+    last: str | None
+    by: str
+
+
+class CorpusTone(Shares):
+    """``sentiment`` of a corpus: the tone of every analysed post (``corpus.aggregate.overall``)."""
+
+    n: int
+    mean: float | None
+    ci95: list[float] | None
+    unassigned_share: float | None
+    method: ToneMethod
+
+
+class Period(Shares):
+    """One of ``periods``: posts and tone of one month, quarter or year."""
+
+    period: str
+    posts: int
+    sentiment_mean: float | None
+    ci95: list[float] | None
+    unassigned_share: float | None
+
+
+class ThemePeriod(TypedDict):
+    """A corpus theme in one period."""
+
+    period: str
+    size: int
+    share: float | None
+    sentiment_mean: float | None
+
+
+class ThemeThread(TypedDict):
+    """A thread that carries a corpus theme."""
+
+    thread: str
+    title: str | None
+    permalink: str | None
+    posts: int
+    share_of_thread: float | None
+
+
+class CorpusQuote(TypedDict):
+    """A post that says a corpus theme most plainly."""
+
+    post: str
+    author: str | None
+    created_at: str | None
+    permalink: str | None
+    text: str
+    similarity: float
+    sentiment: float
+
+
+class CorpusTheme(TypedDict):
+    """One of a corpus's ``themes``: guided first, then largest first."""
+
+    id: int
+    label: str
+    keywords: list[str]
+    guided: bool
+    confidence: float | None
+    born: str
+    size: int
+    share: float | None
+    sentiment_mean: float | None
+    ci95: list[float] | None
+    by_period: list[ThemePeriod]
+    threads: list[ThemeThread]
+    quotes: list[CorpusQuote]
+
+
+class CorpusThemesInfo(TypedDict):
+    """How a corpus's themes were fitted (``corpus.fit``)."""
+
+    method: str
+    sampled_posts: int
+    per_period: int
+    merge_cosine: float
+    floor_percentile: float
+
+
+class CorpusParams(TypedDict):
+    """``meta.params`` of a corpus run."""
+
+    by: str
+    guided_themes: list[str]
+    tone: str
+    seed: int
+    sample: int
+    engine: str
+
+
+class CorpusMeta(TypedDict):
+    """``meta`` of a corpus run (``run`` numbers it in the database)."""
+
+    threadscope: str
+    embedding_model: str
+    params: CorpusParams
+    run: int
+    timings_s: dict[str, float]
+
+
+class CorpusResults(TypedDict):
+    """``results.json`` of ``corpus analyze``: schema ``threadscope.corpus/1``."""
+
+    schema: Literal["threadscope.corpus/1"]
+    corpus: CorpusOverview
+    sentiment: CorpusTone
+    periods: list[Period]
+    themes: list[CorpusTheme]
+    themes_info: CorpusThemesInfo
+    meta: CorpusMeta

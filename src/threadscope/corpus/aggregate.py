@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from threadscope import schema
 from threadscope.analysis.numbers import round4
 from threadscope.analysis.sentiment import bootstrap_ci, excerpt
 from threadscope.corpus.fit import Fitted
@@ -27,7 +28,7 @@ def _share(part: Any, whole: Any) -> float | None:
     return round4(part / whole) if whole else None
 
 
-def periods(store: Store, run: int, seed: int) -> list[dict[str, Any]]:
+def periods(store: Store, run: int, seed: int) -> list[schema.Period]:
     """Posts, tone (mean, 95% CI, class shares) and unassigned share of each dated period, in time order."""
     rows = store.sql(
         "SELECT period, count(*), avg(sentiment), count(*) FILTER (tone = 1), count(*) FILTER (tone = 0), "
@@ -50,8 +51,8 @@ def periods(store: Store, run: int, seed: int) -> list[dict[str, Any]]:
     ]
 
 
-def overall(store: Store, run: int, seed: int) -> dict[str, Any]:
-    """Tone of every analysed post: mean, 95% CI, class shares."""
+def overall(store: Store, run: int, seed: int, method: schema.ToneMethod) -> schema.CorpusTone:
+    """Tone of every analysed post: mean, 95% CI, class shares, and the ``method`` that scored it."""
     n, mean, pos, neu, neg, none, values = store.sql(
         "SELECT count(*), avg(sentiment), count(*) FILTER (tone = 1), count(*) FILTER (tone = 0), "
         "count(*) FILTER (tone = -1), count(*) FILTER (theme = -1), list(sentiment ORDER BY uid) "
@@ -66,10 +67,11 @@ def overall(store: Store, run: int, seed: int) -> dict[str, Any]:
         "neutral_share": _share(neu, n),
         "negative_share": _share(neg, n),
         "unassigned_share": _share(none, n),
+        "method": method,
     }
 
 
-def themes(store: Store, run: int, fitted: Fitted, seed: int) -> list[dict[str, Any]]:
+def themes(store: Store, run: int, fitted: Fitted, seed: int) -> list[schema.CorpusTheme]:
     """Each theme with members, tone, prevalence per period, the threads that carry it and quotes; largest first."""
     total = store.scalar("SELECT count(*) FROM post_results WHERE run = ?", [run]) or 0
     sizes = {
@@ -80,7 +82,7 @@ def themes(store: Store, run: int, fitted: Fitted, seed: int) -> list[dict[str, 
             [run],
         )
     }
-    by_period: dict[int, list[dict[str, Any]]] = {}
+    by_period: dict[int, list[schema.ThemePeriod]] = {}
     for theme, period, n, in_period, mean in store.sql(
         "SELECT r.theme, r.period, count(*), any_value(t.n), avg(r.sentiment) FROM post_results r "
         "JOIN (SELECT period, count(*) AS n FROM post_results WHERE run = ? GROUP BY period) t USING (period) "
@@ -90,7 +92,7 @@ def themes(store: Store, run: int, fitted: Fitted, seed: int) -> list[dict[str, 
         by_period.setdefault(theme, []).append(
             {"period": period, "size": n, "share": _share(n, in_period), "sentiment_mean": round4(mean)}
         )
-    out = []
+    out: list[schema.CorpusTheme] = []
     for theme in fitted.themes:
         n, mean, values = sizes.get(theme.id, (0, None, []))
         out.append(
@@ -117,7 +119,7 @@ def themes(store: Store, run: int, fitted: Fitted, seed: int) -> list[dict[str, 
     return out
 
 
-def _threads(store: Store, run: int, entry: dict[int, dict[str, Any]]) -> None:
+def _threads(store: Store, run: int, entry: dict[int, schema.CorpusTheme]) -> None:
     for theme, uid, source, thread_id, title, n, in_thread in store.sql(
         "WITH c AS (SELECT r.theme, p.thread_uid, count(*) AS n FROM post_results r JOIN posts p USING (uid) "
         "  WHERE r.run = ? AND r.theme >= 0 AND p.thread_uid IS NOT NULL GROUP BY r.theme, p.thread_uid "
@@ -141,7 +143,7 @@ def _threads(store: Store, run: int, entry: dict[int, dict[str, Any]]) -> None:
         )
 
 
-def _quotes(store: Store, run: int, entry: dict[int, dict[str, Any]]) -> None:
+def _quotes(store: Store, run: int, entry: dict[int, schema.CorpusTheme]) -> None:
     for theme, uid, source, post_id, author, created_at, text, similarity, score in store.sql(
         "SELECT r.theme, r.uid, p.source, p.id, p.author, p.created_at, p.text, r.similarity, r.sentiment "
         "FROM post_results r JOIN posts p USING (uid) WHERE r.run = ? AND r.theme >= 0 "

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
     from threadscope.analysis.embed import Embedder
 
-SCHEMA = "threadscope.corpus/1"
 BY = {
     "month": "strftime(p.created_at, '%Y-%m')",
     "quarter": "strftime(p.created_at, '%Y') || '-Q' || quarter(p.created_at)",
@@ -68,7 +67,7 @@ def analyze(
     embedder: Embedder,
     data_dir: Path | None,
     progress: Callable[[str, int, int], None] | None = None,
-) -> tuple[dict[str, Any], int]:
+) -> tuple[schema.CorpusResults, int]:
     """Analyse the corpus in ``store``; return the results (schema ``threadscope.corpus/1``) and the run number.
 
     Raises:
@@ -119,7 +118,7 @@ def analyze(
     timings["themes_fit"] = _lap(clock)
 
     run = int(store.scalar("SELECT coalesce(max(run), 0) + 1 FROM runs"))
-    params = {
+    params: schema.CorpusParams = {
         "by": options.by,
         "guided_themes": list(options.guided),
         "tone": options.tone,
@@ -146,10 +145,10 @@ def analyze(
         raise
     timings["score"] = _lap(clock)
 
-    results: dict[str, Any] = {
-        "schema": SCHEMA,
+    results: schema.CorpusResults = {
+        "schema": schema.CORPUS_SCHEMA,
         "corpus": _overview(store, options, run),
-        "sentiment": {**aggregate.overall(store, run, options.seed), "method": _method(options.tone)},
+        "sentiment": aggregate.overall(store, run, options.seed, _method(options.tone)),
         "periods": aggregate.periods(store, run, options.seed),
         "themes": aggregate.themes(store, run, fitted, options.seed),
         "themes_info": {
@@ -182,7 +181,7 @@ def _method(tone: str) -> schema.ToneMethod:
     return toning.method() if tone == "model" else sentiment.VADER_METHOD.copy()
 
 
-def _overview(store: Store, options: Options, run: int) -> dict[str, Any]:
+def _overview(store: Store, options: Options, run: int) -> schema.CorpusOverview:
     counts = store.counts()
     first, last = store.sql("SELECT min(p.created_at), max(p.created_at) FROM posts p")[0]
     analysed = store.scalar("SELECT count(*) FROM post_results WHERE run = ?", [run])

@@ -263,7 +263,7 @@ def _plan_distribution(results: schema.AnalysisResults) -> Planned:
     pos = sum(s > NEUTRAL for s in scores) / len(scores)
     neg = sum(s < -NEUTRAL for s in scores) / len(scores)
     alt = (
-        f"Histogram of the {fmt.tone_scale(results['sentiment'])}s of {len(scores)} comments "
+        f"Histogram of the {fmt.tone_scale(results['sentiment']['method'])}s of {len(scores)} comments "
         "from −1 to +1, with the "
         f"neutral band from −0.05 to +0.05 shaded: {pos:.0%} score above it and {neg:.0%} below it."
     )
@@ -285,7 +285,7 @@ def _draw_distribution(results: schema.AnalysisResults, fig: Figure) -> None:
     mean = float(scores.mean())
     ax.axvline(mean, color="black", linestyle="--", linewidth=1.2, label=f"mean {mean:+.2f}")
     ax.set_xlim(-1.0, 1.0)
-    scale = fmt.tone_scale(results["sentiment"]).capitalize()
+    scale = fmt.tone_scale(results["sentiment"]["method"]).capitalize()
     ax.set_xlabel(f"{scale} (−1 most negative, +1 most positive)")
     ax.set_ylabel("Comments (count)")
     ax.yaxis.set_major_locator(_integer_locator())
@@ -326,7 +326,7 @@ def _draw_by_depth(results: schema.AnalysisResults, fig: Figure) -> None:
     ax.set_ylim(-min(limit, 1.05), min(limit, 1.05))
     ax.set_xticks(depths)
     ax.set_xlabel("Reply depth (1 = direct reply to the post)")
-    ax.set_ylabel(f"Mean {fmt.tone_scale(results['sentiment'])}")
+    ax.set_ylabel(f"Mean {fmt.tone_scale(results['sentiment']['method'])}")
     ax.set_title("Tone by reply depth")
     ax.legend(loc="lower left")
 

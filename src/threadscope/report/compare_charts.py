@@ -64,7 +64,7 @@ def _style(index: int) -> tuple[str, Any]:
 
 def scale(results: schema.ComparisonResults) -> str:
     """What the threads' tone scores are (all threads of a comparison share one method)."""
-    return fmt.tone_scale(results["threads"][0]["sentiment"])
+    return fmt.tone_scale(results["threads"][0]["sentiment"]["method"])
 
 
 def _plan_sentiment(results: schema.ComparisonResults) -> Planned:

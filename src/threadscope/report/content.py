@@ -132,7 +132,7 @@ def tone_line(results: schema.AnalysisResults) -> Inlines:
     ci = sentiment["ci95"]
     parts: list[str | Text | None] = [
         Text(f"Tone: {fmt.tone_word(mean)}", "strong"),
-        f" (mean {fmt.tone_scale(sentiment)} {fmt.signed(mean)}",
+        f" (mean {fmt.tone_scale(sentiment['method'])} {fmt.signed(mean)}",
     ]
     if ci:
         parts.append(f", 95% CI {fmt.signed(ci[0])} to {fmt.signed(ci[1])}")
@@ -236,7 +236,7 @@ def _tone_section(ctx: Context, doc: Document) -> None:
     if mean is None:
         doc.add(Paragraph(inlines("No comment could be scored, so this report has no tone figures."), note=True))
         return
-    scale = "VADER's scale" if fmt.uses_vader(s) else "threadscope's tone scale"
+    scale = "VADER's scale" if fmt.uses_vader(s["method"]) else "threadscope's tone scale"
     headline = f"On {scale} from −1 (most negative) to +1 (most positive), the average comment scores "
     parts: list[str | Text | None] = [headline, Text(fmt.signed(mean), "strong"), f": {fmt.tone_word(mean)}."]
     ci = s["ci95"]
@@ -303,7 +303,7 @@ def _tone_section(ctx: Context, doc: Document) -> None:
             for q in quotes[:3]:
                 doc.add(quote(ctx, q["excerpt"], q["author"], q["id"], f"score {fmt.signed(q['score'])}"))
 
-    if fmt.uses_vader(s):
+    if fmt.uses_vader(s["method"]):
         doc.add(Heading(3, inlines("What VADER is and is not good at")))
         doc.add(Paragraph(inlines(VADER_GOOD)))
     else:

@@ -18,13 +18,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from threadscope import schema
 from threadscope.report import charts, fmt
 from threadscope.report.charts import Planned, Rendered
+from threadscope.report.context import cell, figure
 from threadscope.report.datafiles import write_csv
 from threadscope.report.document import (
     BulletList,
     Document,
-    Figure,
     Footer,
     Heading,
     Inlines,
@@ -68,14 +69,14 @@ PERIOD_COLUMNS = (
 PREVALENCE_COLUMNS = ("theme", "label", "period", "size", "share", "sentiment_mean")
 
 
-def write_reports(results: dict[str, Any], out_dir: Path, formats: set[str]) -> list[Path]:
+def write_reports(results: schema.CorpusResults, out_dir: Path, formats: set[str]) -> list[Path]:
     """Write report.md / report.html / embed.html and the figures into ``out_dir``; return the paths."""
     return write_document(results, out_dir, formats, plan=plan, draw=draw, build=build, title=title_text)
 
 
-def write_tables(results: Mapping[str, Any], out_dir: Path) -> list[Path]:
+def write_tables(results: schema.CorpusResults, out_dir: Path) -> list[Path]:
     """Write ``periods.csv`` (tone per period) and ``themes.csv`` (each theme's share of each period)."""
-    periods = [{**p, "ci95_low": _ci(p)[0], "ci95_high": _ci(p)[1]} for p in results["periods"]]
+    periods = [{**p, "ci95_low": _ci(p["ci95"])[0], "ci95_high": _ci(p["ci95"])[1]} for p in results["periods"]]
     prevalence = [{"theme": t["id"], "label": t["label"], **cell} for t in results["themes"] for cell in t["by_period"]]
     return [
         write_csv(periods, PERIOD_COLUMNS, out_dir / "periods.csv"),
@@ -83,30 +84,29 @@ def write_tables(results: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ]
 
 
-def _ci(entry: Mapping[str, Any]) -> tuple[float | None, float | None]:
-    ci = entry.get("ci95")
-    return (ci[0], ci[1]) if isinstance(ci, list) and len(ci) == 2 else (None, None)
+def _ci(ci: Sequence[float] | None) -> tuple[float | None, float | None]:
+    return (ci[0], ci[1]) if ci else (None, None)
 
 
-def title_text(results: Mapping[str, Any]) -> str:
+def title_text(results: schema.CorpusResults) -> str:
     """``Corpus “dl-jobs”: 1,234 threads, 2016–2024``."""
     corpus = results["corpus"]
-    years = [str(v)[:4] for v in (corpus.get("first"), corpus.get("last")) if v]
+    years = [v[:4] for v in (corpus["first"], corpus["last"]) if v]
     span = f", {years[0]}–{years[1]}" if len(years) == 2 and years[0] != years[1] else f", {years[0]}" if years else ""
     return f"Corpus “{clean(corpus['name'])}”: {fmt.count(corpus['threads'], 'thread')}{span}"
 
 
-def _top(results: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _top(results: schema.CorpusResults) -> list[schema.CorpusTheme]:
     return [t for t in results["themes"] if t["size"]][:TOP_THEMES]
 
 
 # ---------------------------------------------------------------- figures
 
 
-def plan(results: Mapping[str, Any]) -> dict[str, Planned]:
+def plan(results: schema.CorpusResults) -> dict[str, Planned]:
     """Both figures, each drawable or with the reason it is not."""
     periods = results["periods"]
-    scale = fmt.tone_scale(results["sentiment"])
+    scale = fmt.tone_scale(results["sentiment"]["method"])
     if len(periods) < 2:
         reason: str | None = "the corpus's dated posts fall in fewer than two periods"
         tone = Planned("tone_over_time", "Tone over time", "", reason)
@@ -135,9 +135,9 @@ def plan(results: Mapping[str, Any]) -> dict[str, Planned]:
     return {"tone_over_time": tone, "themes_over_time": themes}
 
 
-def draw(results: Mapping[str, Any], name: str) -> Rendered:
+def draw(results: schema.CorpusResults, name: str) -> Rendered:
     """Render the figure ``name`` as SVG and PNG."""
-    drawers: dict[str, Callable[[Mapping[str, Any], MplFigure], None]] = {
+    drawers: dict[str, Callable[[schema.CorpusResults, MplFigure], None]] = {
         "tone_over_time": _draw_tone,
         "themes_over_time": _draw_themes,
     }
@@ -149,19 +149,19 @@ def _ticks(ax: Any, labels: Sequence[str]) -> None:
     ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)], rotation=45)
 
 
-def _draw_tone(results: Mapping[str, Any], fig: MplFigure) -> None:
+def _draw_tone(results: schema.CorpusResults, fig: MplFigure) -> None:
     periods = results["periods"]
     labels = [str(p["period"]) for p in periods]
     xs = list(range(len(periods)))
     fig.set_size_inches(charts.WIDTH_IN, 5.0)
     ax, counts = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
     charts.neutral_band(ax, vertical=False)
-    lows = [_ci(p)[0] for p in periods]
-    highs = [_ci(p)[1] for p in periods]
+    lows = [_ci(p["ci95"])[0] for p in periods]
+    highs = [_ci(p["ci95"])[1] for p in periods]
     if all(v is not None for v in lows + highs):
         ax.fill_between(xs, lows, highs, color=charts.SKY, alpha=0.35, linewidth=0, label="95% interval")
     ax.plot(xs, [p["sentiment_mean"] for p in periods], "o-", color=charts.BLUE, label="mean tone")
-    ax.set_ylabel(f"Mean {fmt.tone_scale(results['sentiment'])}")
+    ax.set_ylabel(f"Mean {fmt.tone_scale(results['sentiment']['method'])}")
     ax.set_title("Tone over time")
     ax.legend(loc="best")
     counts.bar(xs, [p["posts"] for p in periods], color=charts.GREY)
@@ -169,7 +169,7 @@ def _draw_tone(results: Mapping[str, Any], fig: MplFigure) -> None:
     _ticks(counts, labels)
 
 
-def _draw_themes(results: Mapping[str, Any], fig: MplFigure) -> None:
+def _draw_themes(results: schema.CorpusResults, fig: MplFigure) -> None:
     labels = [str(p["period"]) for p in results["periods"]]
     index = {label: i for i, label in enumerate(labels)}
     fig.set_size_inches(charts.WIDTH_IN, 4.8)
@@ -177,9 +177,9 @@ def _draw_themes(results: Mapping[str, Any], fig: MplFigure) -> None:
     for k, theme in enumerate(_top(results)):
         colour, line, marker = STYLES[k % len(STYLES)]
         share = [0.0] * len(labels)
-        for cell in theme["by_period"]:
-            if cell["period"] in index:
-                share[index[cell["period"]]] = cell["share"] or 0.0
+        for in_period in theme["by_period"]:
+            if in_period["period"] in index:
+                share[index[in_period["period"]]] = in_period["share"] or 0.0
         ax.plot(range(len(labels)), share, color=colour, linestyle=line, marker=marker, label=mpl_text(theme["label"]))
     ax.set_ylabel("Share of the period's posts")
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
@@ -191,7 +191,7 @@ def _draw_themes(results: Mapping[str, Any], fig: MplFigure) -> None:
 # ---------------------------------------------------------------- the document
 
 
-def build(results: Mapping[str, Any], figures: Mapping[str, Planned]) -> Document:
+def build(results: schema.CorpusResults, figures: Mapping[str, Planned]) -> Document:
     """The corpus report for ``results``; ``figures`` says which charts exist."""
     doc = Document(title=inlines(title_text(results)))
     doc.add(Paragraph(_byline(results)))
@@ -201,7 +201,7 @@ def build(results: Mapping[str, Any], figures: Mapping[str, Planned]) -> Documen
     return doc
 
 
-def _byline(results: Mapping[str, Any]) -> Inlines:
+def _byline(results: schema.CorpusResults) -> Inlines:
     corpus, info = results["corpus"], results["themes_info"]
     return inlines(
         f"A threadscope analysis of {fmt.count(corpus['analysed'], 'post')} with text in "
@@ -211,44 +211,35 @@ def _byline(results: Mapping[str, Any]) -> Inlines:
     )
 
 
-def _figure(doc: Document, figures: Mapping[str, Planned], name: str, caption: str) -> None:
-    planned = figures[name]
-    if planned.reason is None:
-        doc.add(Figure(name, planned.alt, inlines(caption)))
-    else:
-        doc.add(Paragraph(inlines(f"No “{planned.title.lower()}” chart: {planned.reason}."), note=True))
-
-
 def _cells(*values: str) -> tuple[Inlines, ...]:
-    return tuple((Text(v),) for v in values)
+    return tuple(cell(v) for v in values)
 
 
-def _interval(entry: Mapping[str, Any]) -> str:
-    low, high = _ci(entry)
+def _interval(ci: Sequence[float] | None) -> str:
+    low, high = _ci(ci)
     return "–" if low is None or high is None else f"{fmt.signed(low)} to {fmt.signed(high)}"
 
 
-def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[str, Planned]) -> None:
+def _tone_section(results: schema.CorpusResults, doc: Document, figures: Mapping[str, Planned]) -> None:
     tone = results["sentiment"]
-    method = tone.get("method") or {}
     doc.add(Heading(2, inlines("Tone over time")))
     doc.add(
         Paragraph(
             inlines(
                 f"Overall the posts read {fmt.tone_word(tone['mean'])} (mean {fmt.signed(tone['mean'])}, "
-                f"95% interval {_interval(tone)}): {fmt.pct(tone['positive_share'])} positive, "
+                f"95% interval {_interval(tone['ci95'])}): {fmt.pct(tone['positive_share'])} positive, "
                 f"{fmt.pct(tone['neutral_share'])} neutral, {fmt.pct(tone['negative_share'])} negative. "
-                + clean(method.get("agreement") or "")
+                + clean(tone["method"].get("agreement", ""))
             )
         )
     )
-    _figure(doc, figures, "tone_over_time", "Mean tone of each period's posts, with its 95% bootstrap interval.")
+    figure(doc, figures, "tone_over_time", "Mean tone of each period's posts, with its 95% bootstrap interval.")
     rows = tuple(
         _cells(
             str(p["period"]),
             f"{p['posts']:,}",
             fmt.signed(p["sentiment_mean"]),
-            _interval(p),
+            _interval(p["ci95"]),
             fmt.pct(p["positive_share"]),
             fmt.pct(p["negative_share"]),
         )
@@ -259,13 +250,13 @@ def _tone_section(results: Mapping[str, Any], doc: Document, figures: Mapping[st
         doc.add(Table(header, rows, (False, True, True, False, True, True)))
 
 
-def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[str, Planned]) -> None:
+def _themes_section(results: schema.CorpusResults, doc: Document, figures: Mapping[str, Planned]) -> None:
     doc.add(Heading(2, inlines("Themes")))
     themes = [t for t in results["themes"] if t["size"]]
     if not themes:
         doc.add(Paragraph(inlines("No themes were found."), note=True))
         return
-    unassigned = results["sentiment"].get("unassigned_share")
+    unassigned = results["sentiment"]["unassigned_share"]
     doc.add(
         Paragraph(
             inlines(
@@ -273,7 +264,7 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
             )
         )
     )
-    _figure(doc, figures, "themes_over_time", "Share of each period's posts in the largest themes.")
+    figure(doc, figures, "themes_over_time", "Share of each period's posts in the largest themes.")
     rows = tuple(
         _cells(
             clean(t["label"]) + (" (guided)" if t["guided"] else ""),
@@ -293,48 +284,48 @@ def _themes_section(results: Mapping[str, Any], doc: Document, figures: Mapping[
         _theme_detail(theme, doc)
 
 
-def _peak(theme: Mapping[str, Any]) -> str:
-    cells = [c for c in theme["by_period"] if c["share"] is not None]
-    if not cells:
+def _peak(theme: schema.CorpusTheme) -> str:
+    shares = [(share, c["period"]) for c in theme["by_period"] if (share := c["share"]) is not None]
+    if not shares:
         return "–"
-    best = max(cells, key=lambda c: (c["share"], c["period"]))
-    return f"{best['period']} ({fmt.pct(best['share'])})"
+    share, period = max(shares)
+    return f"{period} ({fmt.pct(share)})"
 
 
-def _theme_detail(theme: Mapping[str, Any], doc: Document) -> None:
+def _theme_detail(theme: schema.CorpusTheme, doc: Document) -> None:
     doc.add(Heading(3, inlines(clean(theme["label"]))))
     keywords = ", ".join(clean(k) for k in theme["keywords"][:8])
     doc.add(
         Paragraph(
             inlines(
                 f"{fmt.count(theme['size'], 'post')}, mean tone {fmt.signed(theme['sentiment_mean'])} "
-                f"(95% interval {_interval(theme)}); first seen {theme['born']}."
+                f"(95% interval {_interval(theme['ci95'])}); first seen {theme['born']}."
                 + (f" Keywords: {keywords}." if keywords else "")
             )
         )
     )
     threads = []
     for entry in theme["threads"]:
-        title = clean(entry.get("title")) or clean(entry["thread"])
+        title = clean(entry["title"]) or clean(entry["thread"])
         label = truncate(title, 90)
-        link: Text | Link = Link(label, entry["permalink"]) if entry.get("permalink") else Text(label)
+        link: Text | Link = Link(label, entry["permalink"]) if entry["permalink"] else Text(label)
         threads.append(inlines(link, f": {fmt.count(entry['posts'], 'post')} ({fmt.pct(entry['share_of_thread'])})"))
     if threads:
         doc.add(Paragraph(inlines("Threads that carry it most:")), BulletList(tuple(threads)))
     for quote in theme["quotes"][:2]:
-        kept = tuple(truncate(p, QUOTE_CHARS) for p in paragraphs(quote.get("text"))[:2]) or ("[no text]",)
-        cite: list[str | Text | Link | None] = ["— ", Text(clean(quote.get("author")) or "an unnamed poster", "strong")]
-        if quote.get("created_at"):
-            cite.append(f", {str(quote['created_at'])[:10]}")
-        if quote.get("permalink"):
+        kept = tuple(truncate(p, QUOTE_CHARS) for p in paragraphs(quote["text"])[:2]) or ("[no text]",)
+        cite: list[str | Text | Link | None] = ["— ", Text(clean(quote["author"]) or "an unnamed poster", "strong")]
+        if quote["created_at"]:
+            cite.append(f", {quote['created_at'][:10]}")
+        if quote["permalink"]:
             cite += [", ", Link("view post", quote["permalink"])]
         doc.add(Quote(kept, inlines(*cite)))
 
 
-def _footer(results: Mapping[str, Any]) -> Inlines:
+def _footer(results: schema.CorpusResults) -> Inlines:
     meta = results["meta"]
-    params = ", ".join(f"{k}={v}" for k, v in sorted(meta["params"].items()))
+    params = ", ".join(f"{k}={v}" for k, v in sorted(meta["params"].items(), key=lambda kv: kv[0]))
     return inlines(
-        f"Generated by threadscope {clean(meta.get('threadscope', ''))} · embedding model "
+        f"Generated by threadscope {clean(meta['threadscope'])} · embedding model "
         f"{clean(meta['embedding_model'])} · run {meta['run']} · parameters: {truncate(clean(params), 400)}."
     )

@@ -30,14 +30,14 @@ def signed(value: float | None) -> str:
     return f"{value:+.2f}".replace("-", "−")
 
 
-def uses_vader(sentiment: schema.Sentiment) -> bool:
+def uses_vader(method: schema.ToneMethod) -> bool:
     """Whether the tone scores are VADER's compound (``--tone vader``) rather than the tone model's."""
-    return sentiment["method"]["name"] == "VADER"
+    return method["name"] == "VADER"
 
 
-def tone_scale(sentiment: schema.Sentiment) -> str:
+def tone_scale(method: schema.ToneMethod) -> str:
     """What a tone score is, for axis labels and alt text: "VADER compound score" or "tone score"."""
-    return "VADER compound score" if uses_vader(sentiment) else "tone score"
+    return "VADER compound score" if uses_vader(method) else "tone score"
 
 
 def tone_word(mean: float | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from threadscope import schema
 from threadscope.cache import atomic_write
@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 
 FORMATS = frozenset({"md", "html"})
 FIGURE_DIR = "figures"
-#: An analysis's, a comparison's or a corpus's results (the corpus's are still a plain dict).
-R = TypeVar("R", schema.AnalysisResults, schema.ComparisonResults, dict[str, Any])
+#: An analysis's, a comparison's or a corpus's results.
+R = TypeVar("R", schema.AnalysisResults, schema.ComparisonResults, schema.CorpusResults)
 
 
 def write_reports(results: schema.AnalysisResults, out_dir: Path, formats: set[str]) -> list[Path]:
