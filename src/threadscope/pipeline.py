@@ -270,6 +270,7 @@ def comparison_results(
 ) -> schema.ComparisonResults:
     """``results.json`` of a comparison: each thread, each pair's tone, the shared themes."""
     from threadscope.analysis import compare as comparing
+    from threadscope.report.verdict import verdict
 
     keys, min_scored = compared.keys, compared.min_scored
     entries: list[schema.ThreadEntry] = []
@@ -296,7 +297,10 @@ def comparison_results(
         )
     values = [[s for p in part.thread.comments if (s := part.scores.get(p.id)) is not None] for part in done.threads]
     assigned = [{pid: t for pid, t in part.theme_of.items() if t is not None} for part in done.threads]
-    pairs = comparing.compare_all(keys, values, seed=options.seed, min_scored=min_scored)
+    pairs: list[schema.Pair] = [
+        {**stats, "verdict": verdict(stats, min_scored)}
+        for stats in comparing.compare_all(keys, values, seed=options.seed, min_scored=min_scored)
+    ]
     joint: list[schema.JointTheme] = [
         {
             "id": theme.id,

@@ -371,7 +371,7 @@ class ThreadEntry(TypedDict):
     posts: list[PostRow]
 
 
-class Pair(TypedDict):
+class PairStats(TypedDict):
     """Two threads' tone compared (``analysis.compare.compare_pair``)."""
 
     a: str
@@ -388,6 +388,11 @@ class Pair(TypedDict):
     effect_magnitude: str | None
     comparable: bool
     direction: Literal["a", "b"] | None
+
+
+class Pair(PairStats):
+    """One of a comparison's ``pairs``: the statistics and what they say in words (``report.verdict``)."""
+
     verdict: str
 
 

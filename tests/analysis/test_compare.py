@@ -27,6 +27,7 @@ from threadscope.analysis.embed import EmbeddingCache, embed_texts
 from threadscope.analysis.structure import analyze_structure
 from threadscope.errors import InputError
 from threadscope.model import Post, Thread
+from threadscope.report.verdict import verdict
 from threadscope.sources.files import parse_text
 
 POSITIVE = [
@@ -120,16 +121,22 @@ def test_mann_whitney_and_cliffs_delta() -> None:
     assert compare.effect_magnitude(0.9) == "large"
 
 
+def judged(*args: Any, **kw: Any) -> dict[str, Any]:
+    """``compare_pair`` and the verdict the report layer gives it, as results.json holds them."""
+    stats = compare_pair(*args, **kw)
+    return {**stats, "verdict": verdict(stats, kw.get("min_scored", compare.MIN_SCORED))}
+
+
 def test_compare_pair_names_the_more_positive_thread_either_way_round() -> None:
     pos = [0.6, 0.7, 0.5, 0.8, 0.65, 0.55, 0.75, 0.6] * 4
     neg = [-0.6, -0.7, -0.5, -0.8, -0.65, -0.55, -0.75, -0.6] * 4
-    ab = compare_pair("happy", "grumpy", pos, neg, seed=1)
+    ab = judged("happy", "grumpy", pos, neg, seed=1)
     assert ab["mean_diff"] > 0 and ab["ci95"][0] > 0 and ab["direction"] == "a"
     assert ab["verdict"].startswith(
         "Comments in happy read more positive than in grumpy (difference +1.29, 95% CI +1.2"
     )
     assert ab["effect_size"] == 1.0 and ab["effect_magnitude"] == "large"
-    ba = compare_pair("grumpy", "happy", neg, pos, seed=1)
+    ba = judged("grumpy", "happy", neg, pos, seed=1)
     assert ba["mean_diff"] < 0 and ba["ci95"][1] < 0 and ba["direction"] == "b"
     assert ba["verdict"].startswith("Comments in happy read more positive than in grumpy")
     assert "small" not in ab["verdict"]  # 32 a side is not a small sample
@@ -138,16 +145,16 @@ def test_compare_pair_names_the_more_positive_thread_either_way_round() -> None:
 def test_compare_pair_without_a_clear_difference_says_so() -> None:
     rng = np.random.default_rng(3)
     a, b = list(rng.normal(0.1, 0.3, 50)), list(rng.normal(0.1, 0.3, 50))
-    pair = compare_pair("a", "b", a, b, seed=1)
+    pair = judged("a", "b", a, b, seed=1)
     assert pair["ci95"][0] < 0 < pair["ci95"][1]
     assert pair["direction"] is None and pair["verdict"].startswith("No clear difference in tone between a and b")
     assert "more positive" not in pair["verdict"]
 
 
 def test_compare_pair_flags_small_and_too_small_samples() -> None:
-    small = compare_pair("a", "b", [0.8, 0.7, 0.9, 0.6, 0.8], [-0.8, -0.7, -0.9, -0.6, -0.8], seed=1)
+    small = judged("a", "b", [0.8, 0.7, 0.9, 0.6, 0.8], [-0.8, -0.7, -0.9, -0.6, -0.8], seed=1)
     assert small["comparable"] and "samples are small (5 and 5" in small["verdict"]
-    tiny = compare_pair("a", "b", [0.8, 0.7], [-0.8] * 20)
+    tiny = judged("a", "b", [0.8, 0.7], [-0.8] * 20)
     assert not tiny["comparable"] and tiny["mean_diff"] is None and tiny["ci95"] is None
     assert tiny["verdict"] == (
         "Too few comments to compare: a has 2 scored comments; at least 5 are needed on each side."

@@ -17,8 +17,7 @@ Tone, per pair of threads A and B (comments scored by VADER, see
 - ``effect_size`` is Cliff's delta, P(a > b) − P(a < b) over all cross-thread
   pairs of comments, which equals the rank-biserial correlation 2U/(n_A n_B) − 1.
   Its magnitude is named with Romano et al.'s (2006) cut-offs.
-- ``verdict`` says it in words and never claims more than the interval
-  supports: an interval that spans zero reads "no clear difference".
+- what a pair means in words is the report layer's (``report.verdict``).
 
 Themes: one topic model over the comments of all threads together, so a theme
 means the same in every thread. ``shared_themes`` tabulates each theme per
@@ -37,12 +36,10 @@ import numpy as np
 
 from threadscope import schema
 from threadscope.analysis import numbers
-from threadscope.analysis.numbers import mean4, plural, round4
+from threadscope.analysis.numbers import mean4, round4
 
 #: A thread needs this many scored comments before its tone is compared.
 MIN_SCORED = 5
-#: Below this many scored comments per side, a verdict says the samples are small.
-SMALL_SAMPLE = 30
 N_BOOT = 2000
 #: |z| at or above this marks a theme as distinctive of a thread (two-sided 5%, uncorrected).
 Z_DISTINCTIVE = 1.96
@@ -109,11 +106,11 @@ def compare_pair(
     seed: int = 0,
     n_boot: int = N_BOOT,
     min_scored: int = MIN_SCORED,
-) -> schema.Pair:
+) -> schema.PairStats:
     """Compare the tone of two threads' comments.
 
     Args:
-        a: the first thread's label (used in the verdict).
+        a: the first thread's label.
         b: the second thread's label.
         a_scores: the first thread's comment scores (``None`` already dropped).
         b_scores: the second thread's comment scores.
@@ -127,11 +124,11 @@ def compare_pair(
         (a − b), ``ci95``, ``mann_whitney_u``, ``p_value``, ``effect_size``
         (Cliff's delta), ``effect_magnitude``, ``comparable``, ``direction``
         (``"a"``, ``"b"`` or ``None``: which thread reads clearly more
-        positive) and ``verdict``.
+        positive).
 
     """
     n_a, n_b = len(a_scores), len(b_scores)
-    row: schema.Pair = {
+    row: schema.PairStats = {
         "a": a,
         "b": b,
         "n_a": n_a,
@@ -146,13 +143,8 @@ def compare_pair(
         "effect_magnitude": None,
         "comparable": False,
         "direction": None,
-        "verdict": "",
     }
     if min(n_a, n_b) < max(min_scored, 2):
-        small = [f"{label} has {plural(n, 'scored comment')}" for label, n in ((a, n_a), (b, n_b)) if n < min_scored]
-        row["verdict"] = (
-            f"Too few comments to compare: {' and '.join(small)}; at least {min_scored} are needed on each side."
-        )
         return row
     ci = bootstrap_diff_ci(a_scores, b_scores, seed=seed, n_boot=n_boot)
     tested = mann_whitney(a_scores, b_scores)
@@ -173,47 +165,7 @@ def compare_pair(
             "direction": direction,
         }
     )
-    row["verdict"] = verdict(row)
     return row
-
-
-def verdict(pair: schema.Pair) -> str:
-    """The plain-language reading of a compared pair (see ``compare_pair``).
-
-    It names the thread whose comments read more positive only when the
-    interval of the difference excludes zero, gives the difference from that
-    thread's side, and flags small samples and a rank test that disagrees. It
-    describes the comments, not why they differ.
-    """
-    a, b = pair["a"], pair["b"]
-    assert pair["mean_diff"] is not None and pair["ci95"] is not None, "only a compared pair has a verdict"
-    diff, (low, high) = pair["mean_diff"], pair["ci95"]
-    p = pair["p_value"]
-    delta = pair["effect_size"]
-    direction = pair["direction"]
-    if direction is None:
-        text = (
-            f"No clear difference in tone between {a} and {b} "
-            f"(difference {_signed(diff)}, 95% CI {_signed(low)} to {_signed(high)})."
-        )
-    else:
-        # Speak from the more positive thread's side so the difference reads as positive.
-        hi, lo = (a, b) if direction == "a" else (b, a)
-        d, l_, h_ = (diff, low, high) if direction == "a" else (-diff, -high, -low)
-        text = (
-            f"Comments in {hi} read more positive than in {lo} "
-            f"(difference {_signed(d)}, 95% CI {_signed(l_)} to {_signed(h_)})."
-        )
-        if delta is not None:
-            text += f" The effect is {effect_magnitude(delta)} (Cliff's delta {_signed(abs(delta))})."
-        if p is not None and p >= 0.05:
-            text += f" The rank test is less clear (Mann-Whitney p = {_p(p)}), so treat this as tentative."
-    n_a, n_b = pair["n_a"], pair["n_b"]
-    if min(n_a, n_b) < SMALL_SAMPLE:
-        text += (
-            f" The samples are small ({n_a} and {n_b} scored comments), so the interval is wide and the reading rough."
-        )
-    return text
 
 
 def compare_all(
@@ -223,7 +175,7 @@ def compare_all(
     seed: int = 0,
     n_boot: int = N_BOOT,
     min_scored: int = MIN_SCORED,
-) -> list[schema.Pair]:
+) -> list[schema.PairStats]:
     """``compare_pair`` for every pair of threads, in input order (A–B, A–C, B–C…)."""
     return [
         compare_pair(labels[i], labels[j], scores[i], scores[j], seed=seed, n_boot=n_boot, min_scored=min_scored)
@@ -379,13 +331,3 @@ def structure_summary(structure: schema.Structure) -> schema.StructureSummary:
 def _sig(value: float) -> float:
     """Four significant digits: p-values can be tiny and still matter."""
     return float(f"{value:.4g}") + 0.0
-
-
-def _signed(value: float) -> str:
-    """``+0.08``, ``−0.14`` (a real minus); three decimals when two would read 0.00."""
-    text = f"{value:+.2f}" if abs(value) >= 0.005 or value == 0 else f"{value:+.3f}"
-    return "0.00" if text in {"+0.00", "-0.00"} else text.replace("-", "−")
-
-
-def _p(value: float) -> str:
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"

@@ -203,7 +203,7 @@ def _tone_section(results: schema.ComparisonResults, doc: Document, figures: Map
                 cell(f"{_count(p['n_a'])} / {_count(p['n_b'])}"),
                 cell(fmt.signed(p["mean_diff"])),
                 cell(_interval(p["ci95"])),
-                cell("–" if pv is None else "< 0.001" if pv < 0.001 else f"{pv:.3f}"),
+                cell("–" if pv is None else fmt.p_value(pv)),
                 cell("–" if delta is None else f"{fmt.signed(delta)} ({clean(p['effect_magnitude'])})"),
             )
         )

@@ -30,6 +30,11 @@ def signed(value: float | None) -> str:
     return f"{value:+.2f}".replace("-", "−")
 
 
+def p_value(p: float) -> str:
+    """A p-value as a reader wants it: ``0.034``, ``< 0.001``."""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def uses_vader(method: schema.ToneMethod) -> bool:
     """Whether the tone scores are VADER's compound (``--tone vader``) rather than the tone model's."""
     return method["name"] == "VADER"
