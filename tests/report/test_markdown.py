@@ -130,3 +130,15 @@ def test_importing_the_writers_does_not_load_matplotlib() -> None:
 
     code = "import sys, threadscope.report; assert 'matplotlib' not in sys.modules, 'imported matplotlib'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_times_read_as_utc_whatever_their_offset() -> None:
+    from datetime import UTC, datetime
+
+    from threadscope.report import fmt
+
+    noon = datetime(2021, 5, 14, 12, tzinfo=UTC)
+    for text in ("2021-05-14T12:00:00Z", "2021-05-14T14:00:00+02:00", "2021-05-14T12:00:00"):
+        assert fmt.timestamp(text) == noon, text
+    assert fmt.timestamp(None) is None
+    assert fmt.when(fmt.timestamp("2021-05-14T14:00:00+02:00")) == "2021-05-14 12:00 UTC"

@@ -66,7 +66,10 @@ def count(n: int | float | None, noun: str, plural: str | None = None) -> str:
 
 def timestamp(value: str | None) -> datetime | None:
     """An ISO-8601 time of results.json (``2020-08-31T14:05:00Z``) as an aware UTC datetime."""
-    return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def when(moment: datetime | None) -> str:
