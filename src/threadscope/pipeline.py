@@ -56,12 +56,12 @@ class AnalysisOptions:
 
     """
 
-    guided: list[str] = field(default_factory=list)
-    model: str | None = None
-    embedder: Embedder | None = None
-    tone: str = "model"
-    seed: int = 42
-    progress: Progress | None = None
+    guided: list[str]
+    model: str | None
+    embedder: Embedder | None
+    tone: str
+    seed: int
+    progress: Progress | None
 
     def params(self) -> schema.Params:
         """The options as ``meta.params`` records them."""
