@@ -74,8 +74,15 @@ GUIDED_FLOOR = 0.45
 #: mean similarity to it (about the top sixth of the thread for each name).
 GUIDED_Z = 1.0
 #: The thread's words closest to a name that expand it ("overhype" →
-#: "oversold", "hyping", "hyped"), if within half the best one's similarity.
+#: "oversold", "hyping"), if at least ``EXPANSION_RELATIVE`` of the best
+#: one's similarity: at half of it, "overhype" also took "sota", "fruit" and
+#: "stack" and its guided accuracy on the seed page fell from 0.44 to 0.15.
 EXPANSION_TERMS = 5
+EXPANSION_RELATIVE = 0.75
+#: A thread word of at least this many letters inside a word of the name
+#: also expands it ("hype" in "overhype", "manage" in "management"): MiniLM's
+#: word pieces of a compound it never saw carry little of the word's sense.
+STEM_LETTERS = 4
 #: Pseudo-relevance feedback: the query moves towards its closest comments, twice.
 FEEDBACK_COMMENTS = 10
 FEEDBACK_ROUNDS = 2
@@ -187,8 +194,8 @@ def find_themes(
     labels = np.full(n, -1, dtype=np.int64)  # working labels: guided 0..g-1, free g.., -1 none
     confidence: list[float] = []
     if names:
-        term_vecs = _thread_terms(c_docs, embed_terms)
-        labels, confidence, guided_params = _assign_guided(c_vecs, name_vectors, labels, term_vecs)
+        terms = _thread_terms(c_docs, embed_terms)
+        labels, confidence, guided_params = _assign_guided(c_vecs, names, name_vectors, labels, terms)
         params.update(guided_params)
     g = len(names)
 
@@ -300,8 +307,8 @@ def _context(vecs: np.ndarray, parents: Sequence[int | None] | None) -> np.ndarr
     return _normalise(mixed)
 
 
-def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> np.ndarray | None:
-    """Vectors of the thread's own words and two-word phrases (in two comments or more)."""
+def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> tuple[list[str], np.ndarray] | None:
+    """The thread's own words and two-word phrases (in two comments or more), and their vectors."""
     if embed_terms is None:
         return None
     from sklearn.feature_extraction.text import CountVectorizer
@@ -314,31 +321,49 @@ def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> np.ndarr
     except ValueError:  # nothing but stop words
         return None
     terms = [str(t) for t in vectorizer.get_feature_names_out()]
-    return _normalise(np.asarray(embed_terms(terms), dtype=np.float32))
+    return terms, _normalise(np.asarray(embed_terms(terms), dtype=np.float32))
+
+
+def _expansion(name: str, name_vec: np.ndarray, terms: list[str], term_vecs: np.ndarray) -> np.ndarray:
+    """Rows of ``terms`` that expand ``name``: its closest words, and thread words inside its words."""
+    sims = term_vecs @ name_vec
+    top = np.argsort(-sims, kind="stable")[:EXPANSION_TERMS]
+    chosen = set(top[sims[top] >= EXPANSION_RELATIVE * sims[top[0]]].tolist())
+    words = name.casefold().split()
+    chosen.update(
+        row
+        for row, term in enumerate(terms)
+        if len(term) >= STEM_LETTERS and " " not in term and term not in words and any(term in w for w in words)
+    )
+    return np.asarray(sorted(chosen), dtype=np.int64)
 
 
 def _assign_guided(
-    vecs: np.ndarray, name_vecs: np.ndarray, labels: np.ndarray, term_vecs: np.ndarray | None
+    vecs: np.ndarray,
+    names: list[str],
+    name_vecs: np.ndarray,
+    labels: np.ndarray,
+    terms: tuple[list[str], np.ndarray] | None,
 ) -> tuple[np.ndarray, list[float], dict[str, Any]]:
     """Guided members and each name's confidence.
 
     A bare name is a weak query ("overhype" is nearest to a comment about
     overfitting), so each is expanded from the thread itself: first with the
-    thread's words closest to it, then twice towards its closest comments
+    thread's words closest to it (and those inside its words), then twice towards its closest comments
     (pseudo-relevance feedback). Similarities are standardised per theme so a
     name the thread uses word for word does not outbid a paraphrased one; a
     comment joins its best theme when that score reaches ``GUIDED_Z``.
     """
     queries = []
     confidence = []
-    for name in name_vecs:
+    for text, name in zip(names, name_vecs, strict=True):
         anchor = float((vecs @ name).max())
         query = name
-        if term_vecs is not None and len(term_vecs):
+        if terms is not None and terms[0]:
+            words, term_vecs = terms
             sims = term_vecs @ name
-            top = np.argsort(-sims, kind="stable")[:EXPANSION_TERMS]
-            top = top[sims[top] >= 0.5 * sims[top[0]]]
-            anchor = max(anchor, float(sims[top[0]]))
+            top = _expansion(text, name, words, term_vecs)
+            anchor = max(anchor, float(sims.max()))
             weights = sims[top].clip(min=0)
             if weights.sum() > 0:
                 query = _normalise((name + weights @ term_vecs[top] / weights.sum())[None])[0]
@@ -359,6 +384,8 @@ def _assign_guided(
         "guided_floor": GUIDED_FLOOR,
         "guided_z": GUIDED_Z,
         "expansion_terms": EXPANSION_TERMS,
+        "expansion_relative": EXPANSION_RELATIVE,
+        "stem_letters": STEM_LETTERS,
         "feedback": f"{FEEDBACK_ROUNDS} rounds of the {FEEDBACK_COMMENTS} closest comments",
         "context_weight": CONTEXT_WEIGHT,
     }
