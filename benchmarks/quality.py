@@ -179,10 +179,45 @@ def themes_section(cases: list[Case]) -> tuple[list[str], dict[str, Any]]:
             "Labels, BERTopic defaults: " + "; ".join(f"`{base_labels[t]}`" for t in sorted(base_labels) if t >= 0),
             "",
         ]
+        lines += stability_lines(case, ours, figures)
         for names in (EXAMPLE_NAMES, case.names):
             names = [n for n in names if n in case.names]
             lines += guided_lines(case, names, figures)
     return lines, figures
+
+
+def stability_lines(case: Case, ours: theming.ThemeResult, figures: dict[str, Any]) -> list[str]:
+    """Each found theme's stability beside how well it matches its closest readers' theme."""
+    members: dict[int, set[int]] = {}
+    for row, post_id in enumerate(case.ids):
+        if row in case.labelled:
+            members.setdefault(ours.assignment[post_id], set()).add(row)
+    truth = {name: {r for r, n in case.labelled.items() if n == name} for name in case.names}
+    lines = [
+        "### Stability of the free themes",
+        "",
+        f"Each theme found again {theming.RESAMPLES} times without a random {theming.LEAVE_OUT:.0%} of the "
+        f"paragraphs (mean Jaccard); below {theming.STABLE} the report marks it unstable. Beside it, the "
+        "readers' theme it matches best (F1 over the sorted paragraphs).",
+        "",
+        "| found theme | paragraphs | stability | closest readers' theme | F1 |",
+        "|---|---|---|---|---|",
+    ]
+    best_f1: dict[bool, list[float]] = {True: [], False: []}
+    for theme in ours.themes:
+        score, name = max((f1(members.get(theme.id, set()), rows), name) for name, rows in truth.items())
+        best_f1[theme.unstable].append(score)
+        mark = " (unstable)" if theme.unstable else ""
+        lines.append(f"| {theme.label}{mark} | {theme.size} | {theme.stability:.2f} | {name} | {score:.2f} |")
+    stable, unstable = (float(np.mean(best_f1[k])) if best_f1[k] else float("nan") for k in (False, True))
+    figures["stability"] = (stable, unstable)
+    lines += [
+        "",
+        f"Mean F1 of the closest readers' theme: stable themes {stable:.2f} ({len(best_f1[False])}), "
+        f"unstable themes {unstable:.2f} ({len(best_f1[True])}).",
+        "",
+    ]
+    return lines
 
 
 def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[str]:

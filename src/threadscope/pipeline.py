@@ -227,6 +227,7 @@ def analysis_results(done: Run, options: AnalysisOptions, *, subtree: bool, cloc
             "representative_ids": [post_id for _, post_id in theme.representative_ids],
             "guided": theme.guided,
             "confidence": theme.confidence,
+            "stability": theme.stability,
             "sentiment_mean": tone_of_theme.get(theme.id),
         }
         for theme in done.themes.themes
@@ -310,6 +311,7 @@ def comparison_results(
             "share": theme.share,
             "guided": theme.guided,
             "confidence": theme.confidence,
+            "stability": theme.stability,
             "representatives": [{"thread": keys[g], "id": post_id} for g, post_id in theme.representative_ids],
         }
         for theme in done.themes.themes

@@ -18,6 +18,11 @@ from typing import Any, Literal, NotRequired, Required, TypedDict
 
 ANALYSIS_SCHEMA: Literal["threadscope.analysis/1"] = "threadscope.analysis/1"
 COMPARISON_SCHEMA: Literal["threadscope.comparison/1"] = "threadscope.comparison/1"
+#: A theme whose ``stability`` (mean Jaccard when found again without 10% of
+#: the comments) is below this is unstable, a hint rather than a finding.
+#: Hennig's guide for cluster-wise stability (fpc's ``clusterboot``): below
+#: 0.6 a cluster "should not be trusted".
+STABLE_THEME = 0.6
 
 
 class ThreadBlock(TypedDict):
@@ -277,6 +282,8 @@ class ThemeCore(TypedDict):
     share: float
     guided: bool
     confidence: float | None
+    #: How closely it reappears without 10% of the comments (mean Jaccard, 0-1; see ``unstable``).
+    stability: float | None
 
 
 class Theme(ThemeCore):
@@ -573,3 +580,9 @@ class CorpusResults(TypedDict):
     themes: list[CorpusTheme]
     themes_info: CorpusThemesInfo
     meta: CorpusMeta
+
+
+def unstable(theme: ThemeCore) -> bool:
+    """Whether a theme did not reliably reappear without some of its comments (``STABLE_THEME``)."""
+    stability = theme["stability"]
+    return stability is not None and stability < STABLE_THEME

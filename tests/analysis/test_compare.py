@@ -172,14 +172,18 @@ def test_log_odds_z_points_at_the_over_represented_group() -> None:
 
 
 def test_shared_themes_tabulates_each_thread_and_marks_the_distinctive_one() -> None:
-    themes = [{"id": 0, "label": "cats", "size": 45}, {"id": 1, "label": "dogs", "size": 45}]
+    themes = [
+        {"id": 0, "label": "cats", "size": 45, "stability": 0.9},
+        {"id": 1, "label": "dogs", "size": 45, "stability": None},
+        {"id": 2, "label": "birds", "size": 45, "stability": 0.59},
+    ]
     a_assign = {f"a{k}": (0 if k < 40 else 1) for k in range(50)}
     b_assign = {f"b{k}": (0 if k < 5 else 1 if k < 45 else -1) for k in range(50)}
     a_scores = {pid: 0.5 for pid in a_assign}
     b_scores: dict[str, float | None] = {pid: -0.5 for pid in b_assign}
     b_scores["b0"] = None
-    rows = shared_themes(themes, ["A", "B"], [a_assign, b_assign], [a_scores, b_scores])
-    cats, dogs = rows
+    rows = shared_themes(themes, ["A", "B"], [a_assign, b_assign], [a_scores, b_scores])  # type: ignore[arg-type]
+    cats, dogs, _ = rows
     assert cats["label"] == "cats" and [c["size"] for c in cats["by_thread"]] == [40, 5]
     assert [c["share"] for c in cats["by_thread"]] == [0.8, 0.1]
     assert cats["by_thread"][0]["sentiment_mean"] == 0.5
@@ -187,6 +191,13 @@ def test_shared_themes_tabulates_each_thread_and_marks_the_distinctive_one() -> 
     assert cats["distinctive_of"] == "A" and cats["z"] > 1.96
     assert dogs["distinctive_of"] == "B"
     assert {d["thread"] for d in cats["distinctiveness"]} == {"A", "B"}
+    birds = shared_themes(
+        [{**themes[2], "id": 0}],
+        ["A", "B"],
+        [a_assign, b_assign],
+        [a_scores, b_scores],  # type: ignore[list-item]
+    )[0]
+    assert birds["z"] is not None and birds["z"] > 1.96 and birds["distinctive_of"] is None  # unstable: not a finding
 
 
 def test_structure_summary_picks_side_by_side_figures() -> None:

@@ -91,6 +91,23 @@ def test_order_of_comments_does_not_matter() -> None:
     assert shuffled == base
 
 
+def test_clear_topics_are_stable_and_noise_is_not() -> None:
+    ids, texts = synthetic(15)
+    clear = fake(ids, texts)
+    assert clear.themes and all(t.stability is not None and t.stability >= 0.75 for t in clear.themes), clear.themes
+    assert not any(t.unstable for t in clear.themes)
+    # 60 points spread evenly over a 64-dimensional sphere: k-means still cuts them into groups, none of them real
+    rng = np.random.default_rng(5)
+    noise = rng.normal(size=(60, 64)).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    noise_ids = [f"n{i}" for i in range(60)]
+    found = find_themes(noise_ids, [f"text {i}" for i in range(60)], noise)
+    assert found.themes and sum(t.unstable for t in found.themes) > len(found.themes) / 2, found.themes
+    skipped = find_themes(ids, texts, FakeEmbedder().embed(texts), resamples=0)
+    assert all(t.stability is None and not t.unstable for t in skipped.themes)
+    assert [t.label for t in skipped.themes] == [t.label for t in clear.themes]  # resampling changes no theme
+
+
 def test_guided_theme_takes_matching_comments() -> None:
     ids, texts = synthetic(10)
     name = "rocket launch orbit booster"
@@ -182,6 +199,18 @@ def test_real_themes_cover_most_comments_with_readable_labels(real: dict[str, An
         assert not any(is_stop_word(w) for w in words), theme.label
         assert not re.match(r"^\d+_", theme.label)
         assert 2 <= len(theme.representative_ids) <= 3
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("key", ["seed", "hn"])
+def test_real_themes_carry_a_stability_score(real: dict[str, Any], key: str) -> None:
+    """Every theme is scored; resampled with other seeds the scores move little (they are not noise themselves)."""
+    ids, texts, vecs = real[key]
+    result = real["results"][key]
+    scores = [t.stability for t in result.themes]
+    assert all(s is not None and 0.0 <= s <= 1.0 for s in scores), scores
+    again = [t.stability for t in find_themes(ids, texts, vecs, seed=7).themes]
+    assert abs(float(np.mean(scores)) - float(np.mean([s for s in again if s is not None]))) < 0.1
 
 
 @pytest.mark.model

@@ -294,6 +294,7 @@ def make_results() -> schema.AnalysisResults:
                 "representative_ids": ["111", "101"],
                 "guided": False,
                 "confidence": None,
+                "stability": 0.88,
             },
             {
                 "id": 1,
@@ -305,6 +306,7 @@ def make_results() -> schema.AnalysisResults:
                 "representative_ids": ["102"],
                 "guided": True,
                 "confidence": 0.62,
+                "stability": 0.74,
             },
             {
                 "id": 2,
@@ -316,6 +318,7 @@ def make_results() -> schema.AnalysisResults:
                 "representative_ids": ["107", "106"],
                 "guided": False,
                 "confidence": None,
+                "stability": 0.41,
             },
         ],
         "themes_info": {

@@ -188,6 +188,7 @@ def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "keywords": [PAYLOADS["img"], PAYLOADS["template"]],
             "size": 3,
             "share": 0.1,
+            "stability": 0.9,
             "representatives": [{"thread": first["key"], "id": first["posts"][2]["id"]}],
             "by_thread": [
                 {"thread": t["key"], "size": 3, "share": 0.1, "sentiment_mean": 0.1, "sentiment_n": 3}

@@ -19,7 +19,9 @@ def test_summary_without_report_dir(results: dict[str, Any]) -> None:
     assert lines[0] == "[**Ask HN: Is remote work here to stay?**](https://news.ycombinator.com/item?id=100)"
     assert lines[2].startswith("- **12 comments by 8 people**")
     assert lines[3].startswith("- **Tone: mildly positive**")
-    assert lines[4].startswith("- **Main themes:** *Offices and housing* (33%)")
+    assert (
+        lines[4] == "- **Main themes:** *Productivity and async work* (25%) and *Mentoring juniors* (25%)."
+    )  # not the unstable one
     assert lines[-1].startswith("![Bar chart of the number of comments in each theme")
     assert lines[-1].endswith("](figures/themes.svg)")
     assert_inert_html(parse_html(render_markdown(block)), MD_TAGS)

@@ -246,7 +246,8 @@ def shared_themes(
         thread: ``thread``, ``size``, ``share`` of that thread's modelled
         comments, ``sentiment_mean``, ``sentiment_n``), ``distinctiveness``
         (``thread`` and ``z`` per thread), ``distinctive_of`` (the label of
-        the thread it is distinctive of, or ``None``) and ``z`` (that
+        the thread it is distinctive of, or ``None``; never an unstable
+        theme, which is a hint rather than a finding) and ``z`` (that
         thread's z-score, else the largest).
 
     """
@@ -282,7 +283,7 @@ def shared_themes(
             )
         zs = [round4(float(v)) for v in z[k]]
         top = int(np.argmax(z[k])) if len(labels) else 0
-        distinctive = bool(zs) and zs[top] >= Z_DISTINCTIVE
+        distinctive = bool(zs) and zs[top] >= Z_DISTINCTIVE and not schema.unstable(theme)
         out.append(
             {
                 **theme,

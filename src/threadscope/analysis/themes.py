@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import numpy as np
 
 from threadscope.analysis import theme_words
+from threadscope.schema import STABLE_THEME
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -92,6 +93,11 @@ FEEDBACK_ROUNDS = 2
 CONTEXT_WEIGHT = 0.3
 #: Cosine similarity to a free theme's centroid needed to belong to it.
 MEMBER_FLOOR = 0.40
+#: Stability: resamples, each leaving out this share of the comments at random (seeded).
+RESAMPLES = 10
+LEAVE_OUT = 0.10
+#: Mean Jaccard below which a theme is unstable (``schema.STABLE_THEME``).
+STABLE = STABLE_THEME
 #: Upper bound on PCA dimensions before clustering.
 MAX_DIMS = 15
 #: Upper bound on the number of free themes.
@@ -110,6 +116,12 @@ class Theme(Generic[K]):
     ``confidence`` (guided themes only) is how close the user's name comes to
     the thread's own words or comments (cosine, 0-1): near 1 when the thread
     uses the name, about 0.4 when only a paraphrase is there.
+
+    ``stability`` is how closely the theme reappears when the themes are
+    found again without ``LEAVE_OUT`` of the comments: the mean, over the
+    resamples, of the best Jaccard similarity between its remaining members
+    and a theme found then (``None`` when it has no members or nothing was
+    resampled). Below ``STABLE`` it is ``unstable``: a hint, not a finding.
     """
 
     id: int
@@ -120,6 +132,12 @@ class Theme(Generic[K]):
     representative_ids: list[K]
     guided: bool = False
     confidence: float | None = None
+    stability: float | None = None
+
+    @property
+    def unstable(self) -> bool:
+        """True when the theme did not reliably reappear without some of its comments."""
+        return self.stability is not None and self.stability < STABLE
 
 
 @dataclass(slots=True)
@@ -144,6 +162,7 @@ def find_themes(
     parents: Sequence[int | None] | None = None,
     embed_terms: TermEmbedder | None = None,
     seed: int = 42,
+    resamples: int = RESAMPLES,
 ) -> ThemeResult[K]:
     """Cluster comments into labelled themes (see the module docstring for how).
 
@@ -160,7 +179,10 @@ def find_themes(
         embed_terms: embeds words of the thread, to expand guided names
             with the thread's own vocabulary; without it names are expanded
             from the comments only.
-        seed: random state of PCA and k-means.
+        seed: random state of PCA and k-means, and of the resamples.
+        resamples: how many times the themes are found again with
+            ``LEAVE_OUT`` of the comments left out, to score each theme's
+            stability; 0 skips it (``stability`` stays ``None``).
 
     Raises:
         ValueError: inputs of different lengths, repeated ids, or guided
@@ -190,26 +212,20 @@ def find_themes(
     c_docs = [texts[i] for i in order]
     c_vecs = _context(_normalise(vectors), parents)[order]
 
-    # 2. guided themes
-    labels = np.full(n, -1, dtype=np.int64)  # working labels: guided 0..g-1, free g.., -1 none
-    confidence: list[float] = []
-    if names:
-        terms = _thread_terms(c_docs, embed_terms)
-        labels, confidence, guided_params = _assign_guided(c_vecs, names, name_vectors, labels, terms)
-        params.update(guided_params)
+    # 2-4. guided themes, then free themes for the rest
+    terms = _thread_terms(c_docs, embed_terms) if names else None
+    labels, confidence, group_params = _group(c_vecs, names, name_vectors, terms, seed)
+    params.update(group_params)
     g = len(names)
-
-    # 3-4. free themes
-    free = np.flatnonzero(labels == -1)
     notes: list[str] = []
     method = "embedding_clusters"
-    if len(free) >= MIN_TEXTS:
-        free_labels, cluster_params = _cluster(c_vecs, free, seed)
-        params.update(cluster_params)
-        labels[free] = np.where(free_labels >= 0, free_labels + g, -1)
-    else:
+    free = int(np.sum(labels == -1)) + int(np.sum(labels >= g))
+    if free < MIN_TEXTS:
         method = "guided_only" if g else "too_small"
-        notes.append(f"Only {len(free)} comments outside the guided themes: too few to find more themes.")
+        notes.append(f"Only {free} comments outside the guided themes: too few to find more themes.")
+    stability = _stability(c_vecs, names, name_vectors, terms, labels, seed, resamples)
+    if resamples:
+        params["stability"] = f"mean Jaccard over {resamples} resamples leaving {LEAVE_OUT:.0%} out"
 
     # 5. keywords, labels, representatives
     keywords = theme_words.keywords(c_docs, labels)
@@ -240,6 +256,7 @@ def find_themes(
                 representative_ids=[c_ids[i] for i in reps],
                 guided=is_guided,
                 confidence=round(confidence[group], 2) if is_guided else None,
+                stability=stability.get(group),
             )
         )
         if is_guided and not rows:
@@ -257,6 +274,69 @@ def find_themes(
 
 # --------------------------------------------------------------------------
 # steps
+
+
+def _group(
+    vecs: np.ndarray,
+    names: list[str],
+    name_vecs: np.ndarray,
+    terms: tuple[list[str], np.ndarray] | None,
+    seed: int,
+    k: int | None = None,
+) -> tuple[np.ndarray, list[float], dict[str, Any]]:
+    """Working labels (guided 0..g-1, free g.., -1 none), each name's confidence, and the parameters used.
+
+    ``k``: clusters for the free comments (default: ``n_clusters`` of their number).
+    """
+    labels = np.full(len(vecs), -1, dtype=np.int64)
+    confidence: list[float] = []
+    params: dict[str, Any] = {}
+    if names:
+        labels, confidence, params = _assign_guided(vecs, names, name_vecs, labels, terms)
+    free = np.flatnonzero(labels == -1)
+    if len(free) >= MIN_TEXTS:
+        free_labels, cluster_params = _cluster(vecs, free, seed, k)
+        params.update(cluster_params)
+        labels[free] = np.where(free_labels >= 0, free_labels + len(names), -1)
+    return labels, confidence, params
+
+
+def _stability(
+    vecs: np.ndarray,
+    names: list[str],
+    name_vecs: np.ndarray,
+    terms: tuple[list[str], np.ndarray] | None,
+    labels: np.ndarray,
+    seed: int,
+    resamples: int,
+) -> dict[int, float]:
+    """Per working group with members, its mean best Jaccard when found again without ``LEAVE_OUT`` of the rows.
+
+    Each resample leaves out a seeded random ``LEAVE_OUT`` of the rows (in
+    canonical order, so the input's order does not matter) and runs the same
+    steps with its own k-means seed and the same k (with one cluster fewer,
+    some theme would have to merge, whatever the data). A guided theme is compared with the
+    theme of the same name, a free one with its best match. This is the
+    subsetting variant of Hennig's cluster-wise stability (``clusterboot``).
+    """
+    n = len(vecs)
+    groups = {int(t): set(np.flatnonzero(labels == t).tolist()) for t in np.unique(labels) if t >= 0}
+    g = len(names)
+    k = n_clusters(int(np.sum((labels == -1) | (labels >= g))))
+    found: dict[int, list[float]] = {t: [] for t in groups}
+    for r in range(resamples):
+        rng = np.random.default_rng([seed, r])
+        keep = np.sort(rng.choice(n, size=n - max(1, round(LEAVE_OUT * n)), replace=False))
+        again, _, _ = _group(vecs[keep], names, name_vecs, terms, seed + 1 + r, k)
+        again_groups = {int(t): set(keep[again == t].tolist()) for t in np.unique(again) if t >= 0}
+        kept = set(keep.tolist())
+        for t, members in groups.items():
+            left = members & kept
+            if not left:
+                continue
+            candidates = [again_groups.get(t, set())] if t < g else [b for u, b in again_groups.items() if u >= g]
+            found[t].append(max((len(left & b) / len(left | b) for b in candidates), default=0.0))
+    return {t: round(float(np.mean(scores)), 2) for t, scores in found.items() if scores}
 
 
 def _guided_inputs(
@@ -392,8 +472,13 @@ def _assign_guided(
     return out, [max(0.0, c) for c in confidence], params
 
 
-def _cluster(vecs: np.ndarray, free: np.ndarray, seed: int) -> tuple[np.ndarray, dict[str, Any]]:
-    """PCA then k-means over the free comments; returns a label per free comment (-1: none).
+def n_clusters(m: int) -> int:
+    """The number of k-means clusters for ``m`` free comments: it grows with their square root."""
+    return int(min(MAX_THEMES, max(2, round(math.sqrt(m / 4))), max(2, m // 5)))
+
+
+def _cluster(vecs: np.ndarray, free: np.ndarray, seed: int, k: int | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+    """PCA then k-means (``k`` clusters, default ``n_clusters``) over the free comments; a label each (-1: none).
 
     This is what ``BERTopic(umap_model=PCA(...), hdbscan_model=KMeans(...))``
     runs (``fit_transform`` of the reducer, ``fit`` and ``labels_`` of the
@@ -407,7 +492,7 @@ def _cluster(vecs: np.ndarray, free: np.ndarray, seed: int) -> tuple[np.ndarray,
     from threadpoolctl import threadpool_limits
 
     m = len(free)
-    k = int(min(MAX_THEMES, max(2, round(math.sqrt(m / 4))), max(2, m // 5)))
+    k = min(k or n_clusters(m), max(2, m // 5))
     dims = int(min(MAX_DIMS, m - 1, vecs.shape[1]))
     min_size = max(3, round(0.015 * m))
     sub_vecs = vecs[free]

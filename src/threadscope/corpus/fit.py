@@ -112,6 +112,7 @@ def fit(
                 guided_embeddings=guided_vectors if guided else None,
                 embed_terms=embed_terms if guided else None,
                 seed=seed,
+                resamples=0,  # a corpus theme grows over periods: one period's resamples do not measure it
             )
             _grow(fitted, found, [uids[i] for i in leftover], vectors[leftover], period)
         fitted.snapshots[period] = fitted.snapshot()

@@ -167,7 +167,9 @@ def _plan_themes(results: schema.AnalysisResults) -> Planned:
     themes = _shown_themes(results)
     if not themes:
         return Planned("themes", title, "", "no themes were found, so there is no theme chart")
-    parts = [f"{truncate(_chart_label(t), 40)} ({t['size']})" for t in themes[:5]]
+    parts = [
+        f"{truncate(_chart_label(t), 40)} ({t['size']}{', unstable' if schema.unstable(t) else ''})" for t in themes[:5]
+    ]
     more = f", and {len(themes) - 5} more" if len(themes) > 5 else ""
     alt = (
         "Bar chart of the number of comments in each theme, largest first, beside each theme's "
@@ -185,8 +187,11 @@ def _draw_themes(results: schema.AnalysisResults, fig: Figure) -> None:
     size_ax, tone_ax = fig.subplots(1, 2, sharey=True, width_ratios=(1.5, 1))
     ys = list(range(n))
     sizes = [float(t["size"]) for t in themes]
-    labels = [mpl_text(t["label"] or f"theme {t['id']}", 34) for t in themes]
-    size_ax.barh(ys, sizes, color=BLUE, height=0.65)
+    labels = [
+        mpl_text(t["label"] or f"theme {t['id']}", 34) + (" (unstable)" if schema.unstable(t) else "") for t in themes
+    ]
+    # an unstable theme is drawn pale: a hint, not a finding
+    size_ax.barh(ys, sizes, color=[LIGHT if schema.unstable(t) else BLUE for t in themes], height=0.65)
     for y, t, size in zip(ys, themes, sizes, strict=True):
         note = f"{size:,.0f} ({t['share']:.0%})"
         size_ax.annotate(note, (size, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)

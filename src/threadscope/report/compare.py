@@ -239,6 +239,12 @@ def _themes_section(results: schema.ComparisonResults, doc: Document, figures: M
                 f"{fmt.count(len(themes), 'theme')}. Each cell gives the share of that thread's comments "
                 "in the "
                 "theme and, where at least a few were scored, their mean tone."
+                + (
+                    " Themes marked “unstable” did not reliably come back when 10% of the comments were left out:"
+                    " they are hints, not findings, and are never called distinctive."
+                    if any(schema.unstable(t) for t in themes)
+                    else ""
+                )
             )
         )
     )
@@ -255,7 +261,8 @@ def _themes_section(results: schema.ComparisonResults, doc: Document, figures: M
     rows = []
     for theme in themes:
         keywords = ", ".join(clean(k) for k in theme["keywords"][:5] if clean(k))
-        cells: list[Inlines] = [(Text(theme_name(theme), "strong"),), cell(keywords or "–")]
+        name = (Text(theme_name(theme), "strong"), Text(" (unstable)", "em") if schema.unstable(theme) else None)
+        cells: list[Inlines] = [inlines(*name), cell(keywords or "–")]
         for found in theme["by_thread"]:
             tone = found["sentiment_mean"]
             cells.append(cell(fmt.pct(found["share"]) + (f" ({fmt.signed(tone)})" if tone is not None else "")))

@@ -145,11 +145,13 @@ def tone_line(results: schema.AnalysisResults) -> Inlines:
 
 
 def themes_line(results: schema.AnalysisResults, limit: int = 3) -> Inlines:
-    """One line naming the largest themes."""
-    themes = by_size(results["themes"])
+    """One line naming the largest stable themes (an unstable theme is not a finding to headline)."""
+    themes = [t for t in by_size(results["themes"]) if not schema.unstable(t)]
     if not themes:
         if results["themes_info"]["method"] == "too_small":
             return inlines(Text("Themes:", "strong"), " too few comments to find any.")
+        if results["themes"]:
+            return inlines(Text("Themes:", "strong"), " none held up when some comments were left out.")
         return inlines(Text("Themes:", "strong"), " none stood out; the comments did not form clear groups.")
     parts: list[str | Text | None] = [Text(f"Main theme{'s' if len(themes) > 1 else ''}:", "strong"), " "]
     shown = themes[:limit]
@@ -186,7 +188,15 @@ def _themes_section(ctx: Context, doc: Document) -> None:
     elif unassigned is not None and themes:
         intro += " Every comment fits one of them."
     if any(t["guided"] for t in themes):
-        intro += " Themes marked “guided” started from names given to threadscope."
+        intro += (
+            " Themes marked “guided” started from names given to threadscope; their match is how close the"
+            " name came to the thread's own words (1.00: the thread uses it; below 0.5: only a paraphrase)."
+        )
+    if any(schema.unstable(t) for t in themes):
+        intro += (
+            " Themes marked “unstable” did not reliably come back when 10% of the comments were left out"
+            f" (stability below {schema.STABLE_THEME:.1f}): read them as hints, not findings."
+        )
     doc.add(Paragraph(inlines(intro)))
     if note:
         doc.add(Paragraph(inlines(note), note=True))
@@ -195,7 +205,10 @@ def _themes_section(ctx: Context, doc: Document) -> None:
     for t in themes:
         label: list[str | Text | None] = [theme_name(t)]
         if t["guided"]:
-            label.append(Text(" (guided)", "em"))
+            match = f", match {t['confidence']:.2f}" if t["confidence"] is not None else ""
+            label.append(Text(f" (guided{match})", "em"))
+        if schema.unstable(t):
+            label.append(Text(" (unstable)", "em"))
         keywords = [clean(k) for k in t["keywords"] if clean(k)]
         rows.append(
             (
@@ -203,21 +216,22 @@ def _themes_section(ctx: Context, doc: Document) -> None:
                 cell(fmt.pct(t["share"])),
                 cell(f"{t['size']:,}"),
                 cell(fmt.signed(t["sentiment_mean"])),
+                cell("–" if t["stability"] is None else f"{t['stability']:.2f}"),
                 cell(", ".join(keywords[:8])),
             )
         )
     doc.add(
         Table(
-            ("Theme", "Share", "Comments", "Mean tone", "Keywords"),
+            ("Theme", "Share", "Comments", "Mean tone", "Stability", "Keywords"),
             tuple(rows),
-            (False, True, True, True, False),
+            (False, True, True, True, True, False),
         )
     )
-    quoted = [t for t in themes if t["representative_ids"]][:THEMES_QUOTED]
+    quoted = [t for t in themes if t["representative_ids"] and not schema.unstable(t)][:THEMES_QUOTED]
     if not quoted:
         return
     doc.add(Heading(3, inlines("In their own words")))
-    doc.add(Paragraph(inlines("Comments that represent each theme best:")))
+    doc.add(Paragraph(inlines("Comments that represent each stable theme best:")))
     for t in quoted:
         doc.add(Paragraph(inlines(Text(theme_name(t), "strong"))))
         for pid in t["representative_ids"][:QUOTES_PER_THEME]:
