@@ -16,7 +16,14 @@ Themes (every ``*.themes.json``; today the seed page of HN 24330326):
   name; unassigned: the share of them that get no guided theme;
 - baseline: BERTopic with its defaults (UMAP + HDBSCAN, seeded) on the same
   embeddings, and BERTopic's own zero-shot topic modelling with the same
-  names for the guided figures.
+  names for the guided figures;
+- stability: each found theme's stability beside the F1 of the readers'
+  theme it matches best;
+- label match: the mean cosine between each readers' theme name and the
+  label of the found theme that matches it best, for threadscope's labels,
+  BERTopic's representation models (c-TF-IDF, KeyBERTInspired,
+  MaximalMarginalRelevance) naming the same themes, and BERTopic's defaults;
+  the labels of two unlabelled threads (``LABEL_THREADS``) are listed too.
 
 Tone (every ``*.tone*.json``): leave-one-thread-out macro-F1, accuracy and
 Spearman ρ of the tone model (``training/train_tone.py``'s ``fit`` on every
@@ -40,16 +47,19 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make ``training`` importable
     sys.path.insert(0, str(ROOT))
 
-from training.labels import TWEETS, LabelsMissing, ThemeLabels, load_themes, load_tone, seed_key  # noqa: E402
+from training.labels import DATA, TWEETS, LabelsMissing, ThemeLabels, load_themes, load_tone, seed_key  # noqa: E402
 from training.train_tone import embeddings, leave_one_thread_out  # noqa: E402
 
 from threadscope.analysis import embed  # noqa: E402
 from threadscope.analysis import themes as theming  # noqa: E402
+from threadscope.sources.files import load_file  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "QUALITY.md"
 DATA_DIR = ROOT / "benchmarks" / "out" / "data"
 #: The names the project's own example asks for.
 EXAMPLE_NAMES = ["management", "data cleaning", "overhype"]
+#: Threads without readers' themes whose labels QUALITY.md lists too (under ../shared/data).
+LABEL_THREADS = ("hn/items/27145911.json", "hn/converted/26312516.json")
 SEED = 42
 
 
@@ -99,8 +109,10 @@ class Case:
         self.texts = [p.own_text for p in posts]
         self.parents = theming.context_parents(labels.thread, self.ids)
         self.vectors = embed.embed_texts(self.texts, embedder, cache)
-        theme_of = labels.theme_of()
-        self.labelled = {r: theme_of[seed_key(i)] for r, i in enumerate(self.ids) if seed_key(i) in theme_of}
+        theme_of = labels.theme_of()  # empty for a thread without readers' themes
+        self.labelled = (
+            {r: theme_of[seed_key(i)] for r, i in enumerate(self.ids) if seed_key(i) in theme_of} if theme_of else {}
+        )
         self.names = list(labels.themes)
         self.embedder = embedder
         self.cache = cache
@@ -253,6 +265,101 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
     return lines
 
 
+def label_match(case: Case, labels: dict[int, str], assignment: Sequence[int]) -> float:
+    """Mean cosine between each readers' theme name and the label of the found theme matching it best (F1)."""
+    members: dict[int, set[int]] = {}
+    for row in case.labelled:
+        members.setdefault(assignment[row], set()).add(row)
+    sims = []
+    for name in case.names:
+        rows = {r for r, n in case.labelled.items() if n == name}
+        _, best = max((f1(members.get(t, set()), rows), t) for t in sorted(labels))
+        sims.append(float(case.name_vectors([labels[best]])[0] @ case.name_vectors([name])[0]))
+    return float(np.mean(sims))
+
+
+def representations(case: Case, ours: theming.ThemeResult) -> dict[str, dict[int, str]]:
+    """Labels of threadscope's themes as BERTopic's representation models name them, through its public API.
+
+    BERTopic's manual topic modelling (``BaseDimensionalityReduction``,
+    ``BaseCluster`` and ``fit(..., y=themes)``) takes the themes as they are,
+    with threadscope's vectorizer and embedder, so only the naming differs.
+    """
+    from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from threadscope.analysis import theme_words
+
+    topics = [ours.assignment[i] for i in case.ids]
+    out = {}
+    models: dict[str, Any] = {
+        "BERTopic c-TF-IDF": None,
+        "KeyBERTInspired": KeyBERTInspired(),
+        "MaximalMarginalRelevance": MaximalMarginalRelevance(diversity=0.3),
+    }
+    for name, representation in models.items():
+        vectorizer = CountVectorizer(
+            stop_words=theme_words.stop_words(), token_pattern=theme_words.TOKEN, ngram_range=(1, 2), min_df=2
+        )
+        model = BERTopic(
+            embedding_model=theming.bertopic_backend(case.embedder),
+            umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(),
+            vectorizer_model=vectorizer,
+            representation_model=representation,
+        )
+        model.fit([theme_words.clean(t) for t in case.texts], case.vectors, y=np.asarray(topics))
+        # the same two-term label threadscope makes from its own keywords
+        out[name] = {t.id: theme_words.label([w for w, _ in model.get_topic(t.id) or []]) for t in ours.themes}
+    return out
+
+
+def labels_section(cases: list[Case]) -> tuple[list[str], dict[str, Any]]:
+    """Theme labels of three threads, threadscope's beside BERTopic's, and how close they come to readers' names."""
+    lines = [
+        "## Theme labels",
+        "",
+        "The labels of the same themes (threadscope's free themes) as threadscope names them and as BERTopic's "
+        "representation models do, and BERTopic's defaults' own labels (its own themes). *Label match* (threads "
+        "with readers' themes only): the mean cosine, in MiniLM's space, between each readers' theme name and "
+        "the label of the found theme that matches it best.",
+        "",
+    ]
+    figures: dict[str, Any] = {}
+    for case in cases:
+        ours = case.ours()
+        named = {"threadscope": {t.id: t.label for t in ours.themes}, **representations(case, ours)}
+        base_topics, base_labels = bertopic_default(case)
+        lines += [f"### {case.thread.title}", ""]
+        if case.labelled:
+            assignment = [ours.assignment[i] for i in case.ids]
+            match = {name: label_match(case, labels, assignment) for name, labels in named.items()}
+            match["BERTopic defaults"] = label_match(
+                case, {t: s for t, s in base_labels.items() if t >= 0}, base_topics
+            )
+            figures["label_match"] = match
+            lines += [
+                "| labels | label match |",
+                "|---|---|",
+                *(f"| {name} | {value:.3f} |" for name, value in match.items()),
+                "",
+            ]
+        lines += ["| threadscope | " + " | ".join(n for n in named if n != "threadscope") + " |"]
+        lines += ["|---" * len(named) + "|"]
+        for theme in ours.themes:
+            lines.append("| " + " | ".join(labels[theme.id] for labels in named.values()) + " |")
+        lines += [
+            "",
+            "BERTopic defaults (its own themes): "
+            + "; ".join(f"`{base_labels[t]}`" for t in sorted(base_labels) if t >= 0),
+            "",
+        ]
+    return lines, figures
+
+
 def tone_section(data_dir: Path) -> tuple[list[str], dict[str, Any]]:
     items = load_tone()
     vectors = embeddings(items, data_dir)
@@ -320,10 +427,14 @@ def main(argv: list[str] | None = None) -> int:
     with embed.EmbeddingCache(args.data_dir) as cache:
         cases = [Case(labels, embedder, cache) for labels in labelled]
         theme_lines, theme_figures = themes_section(cases)
+        unlabelled = [ThemeLabels(load_file(DATA / path), {}) for path in LABEL_THREADS]
+        label_lines, label_figures = labels_section(cases + [Case(labels, embedder, cache) for labels in unlabelled])
+        theme_lines += label_lines
     tone_lines, tone_figures = tone_section(args.data_dir)
     free, free_base = theme_figures["free"]
     g3 = theme_figures.get("guided3", (0.0, 0.0, 0.0))
     tone, vader = tone_figures["tone"]
+    match = label_figures["label_match"]
     head = [
         "# Quality against human labels",
         "",
@@ -337,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         f"| guided accuracy, `management, data cleaning, overhype`, seed page | {g3[0]:.3f} "
         f"(unassigned {g3[1]:.0%}) | {g3[2]:.3f} (BERTopic zero-shot) | ≥ 0.75, ≤ 35% unassigned |",
         f"| tone macro-F1, leave-one-thread-out, HN mean | {tone:.3f} | {vader:.3f} (VADER) | ≥ 0.60 |",
+        f"| theme label match, seed page | {match['threadscope']:.3f} | {match['KeyBERTInspired']:.3f} "
+        f"(KeyBERTInspired), {match['BERTopic defaults']:.3f} (BERTopic defaults) | |",
         "",
     ]
     args.out.write_text("\n".join(head + theme_lines + tone_lines), encoding="utf-8")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tests.fakes import FakeEmbedder
+from threadscope.analysis import theme_words
 from threadscope.analysis.embed import EmbeddingCache, MiniLMEmbedder, embed_texts
 from threadscope.analysis.theme_words import is_stop_word
 from threadscope.analysis.themes import ThemeResult, find_themes
@@ -89,6 +90,13 @@ def test_order_of_comments_does_not_matter() -> None:
     random.Random(1).shuffle(pairs)
     shuffled = fake([p[0] for p in pairs], [p[1] for p in pairs])
     assert shuffled == base
+
+
+def test_labels_repeat_no_word() -> None:
+    ranked = [("application application", 0.9), ("googles", 0.8), ("google", 0.7), ("skype", 0.6)]
+    terms = theme_words._distinct_terms(ranked)
+    assert terms == ["googles", "skype"]
+    assert theme_words.label(terms) == "googles / skype"
 
 
 def test_clear_topics_are_stable_and_noise_is_not() -> None:
@@ -197,6 +205,7 @@ def test_real_themes_cover_most_comments_with_readable_labels(real: dict[str, An
         words = re.split(r"[ /]+", theme.label)
         assert 2 <= len(words) <= 5, theme.label
         assert not any(is_stop_word(w) for w in words), theme.label
+        assert len({theme_words._stem(w) for w in words}) == len(words), theme.label  # no "google / googles"
         assert not re.match(r"^\d+_", theme.label)
         assert 2 <= len(theme.representative_ids) <= 3
 

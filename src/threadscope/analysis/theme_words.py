@@ -110,6 +110,8 @@ def _distinct_terms(ranked: list[tuple[str, float]]) -> list[str]:
     """Terms in score order, a bigram standing in for its words when it scores close to them."""
     chosen: list[str] = []
     covered: set[str] = set()
+    # a bigram that repeats its word ("application application", "google googles") names nothing twice
+    ranked = [(t, s) for t, s in ranked if len({_stem(w) for w in t.split()}) == len(t.split())]
     bigrams = [(t, s) for t, s in ranked if " " in t]
     for term, score in ranked:
         stems = {_stem(w) for w in term.split()}
