@@ -242,6 +242,8 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
     base = guided_scores(zero, case.labelled, names)
     figures[f"guided{len(names)}"] = (got["accuracy"], got["unassigned"], base["accuracy"])
     confidence = {t.label: t.confidence for t in ours.themes if t.guided}
+    quoted = quotes_agree(case, ours)
+    figures[f"quotes{len(names)}"] = quoted
     lines = [
         f'### Guided themes by name only: `--themes "{", ".join(names)}"`',
         "",
@@ -259,10 +261,18 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
         f"**{base['accuracy']:.3f}** (unassigned {base['unassigned']:.0%}) |",
         "",
         f"Share of all paragraphs that joined a guided theme: threadscope {got['joined_share']:.0%}, "
-        f"zero-shot {base['joined_share']:.0%}.",
+        f"zero-shot {base['joined_share']:.0%}. The report quotes each guided theme by up to three "
+        f"members; readers put {quoted[0]} of those {quoted[1]} quotes under the same name.",
         "",
     ]
     return lines
+
+
+def quotes_agree(case: Case, ours: theming.ThemeResult) -> tuple[int, int]:
+    """Of the guided themes' quoted members (``representative_ids``), how many readers put under that name."""
+    row = {post_id: r for r, post_id in enumerate(case.ids)}
+    quotes = [(t.label, row[i]) for t in ours.themes if t.guided for i in t.representative_ids]
+    return sum(case.labelled.get(r) == name for name, r in quotes), len(quotes)
 
 
 def label_match(case: Case, labels: dict[int, str], assignment: Sequence[int]) -> float:

@@ -220,7 +220,7 @@ def find_themes(
 
     # 3-4. guided themes, then free themes for the rest
     terms = _thread_terms(c_docs, embed_terms) if names else None
-    labels, confidence, group_params = _group(c_vecs, names, name_vectors, terms, seed)
+    labels, confidence, queries, group_params = _group(c_vecs, names, name_vectors, terms, seed)
     params.update(group_params)
     g = len(names)
     notes: list[str] = []
@@ -250,8 +250,9 @@ def find_themes(
     remap: dict[int, int] = {}
     for new_id, (is_guided, group, label, kws, rows) in enumerate(themes):
         remap[group] = new_id
-        # a guided theme is quoted by the members that say most plainly what its name says
-        reps = _representatives(c_vecs, rows, name_vectors[group] if is_guided else None)
+        # a guided theme is quoted by the members closest to its expanded query: the bare
+        # name "overhype" is closest to a comment about overfitting
+        reps = _representatives(c_vecs, rows, queries[group] if is_guided else None)
         final.append(
             Theme(
                 id=new_id,
@@ -289,22 +290,23 @@ def _group(
     terms: tuple[list[str], np.ndarray] | None,
     seed: int,
     k: int | None = None,
-) -> tuple[np.ndarray, list[float], dict[str, Any]]:
-    """Working labels (guided 0..g-1, free g.., -1 none), each name's confidence, and the parameters used.
+) -> tuple[np.ndarray, list[float], np.ndarray, dict[str, Any]]:
+    """Working labels (guided 0..g-1, free g.., -1 none), each name's confidence and expanded query, and the parameters.
 
     ``k``: clusters for the free comments (default: ``n_clusters`` of their number).
     """
     labels = np.full(len(vecs), -1, dtype=np.int64)
     confidence: list[float] = []
+    queries = name_vecs
     params: dict[str, Any] = {}
     if names:
-        labels, confidence, params = _assign_guided(vecs, names, name_vecs, labels, terms)
+        labels, confidence, queries, params = _assign_guided(vecs, names, name_vecs, labels, terms)
     free = np.flatnonzero(labels == -1)
     if len(free) >= MIN_TEXTS:
         free_labels, cluster_params = _cluster(vecs, free, seed, k)
         params.update(cluster_params)
         labels[free] = np.where(free_labels >= 0, free_labels + len(names), -1)
-    return labels, confidence, params
+    return labels, confidence, queries, params
 
 
 def _stability(
@@ -334,7 +336,7 @@ def _stability(
     for r in range(resamples):
         rng = np.random.default_rng([seed, r])
         keep = np.sort(rng.choice(n, size=n - max(1, round(LEAVE_OUT * n)), replace=False))
-        again, _, _ = _group(vecs[keep], names, name_vecs, terms, seed + 1 + r, k)
+        again, _, _, _ = _group(vecs[keep], names, name_vecs, terms, seed + 1 + r, k)
         again_groups = {int(t): set(keep[again == t].tolist()) for t in np.unique(again) if t >= 0}
         kept = set(keep.tolist())
         for t, members in groups.items():
@@ -431,8 +433,8 @@ def _assign_guided(
     name_vecs: np.ndarray,
     labels: np.ndarray,
     terms: tuple[list[str], np.ndarray] | None,
-) -> tuple[np.ndarray, list[float], dict[str, Any]]:
-    """Guided members and each name's confidence.
+) -> tuple[np.ndarray, list[float], np.ndarray, dict[str, Any]]:
+    """Guided members, each name's confidence and its expanded query.
 
     A bare name is a weak query ("overhype" is nearest to a comment about
     overfitting), so each is expanded from the thread itself: first with the
@@ -476,7 +478,7 @@ def _assign_guided(
         "feedback": f"{FEEDBACK_ROUNDS} rounds of the {FEEDBACK_COMMENTS} closest comments",
         "context_weight": CONTEXT_WEIGHT,
     }
-    return out, [max(0.0, c) for c in confidence], params
+    return out, [max(0.0, c) for c in confidence], np.stack(queries), params
 
 
 def n_clusters(m: int) -> int:
