@@ -50,6 +50,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``training`` importable
 from training.labels import DATA, TWEETS, LabelsMissing, ThemeLabels, load_themes, load_tone, seed_key  # noqa: E402
 from training.train_tone import embeddings, leave_one_thread_out  # noqa: E402
 
+from threadscope import schema  # noqa: E402
 from threadscope.analysis import embed  # noqa: E402
 from threadscope.analysis import themes as theming  # noqa: E402
 from threadscope.sources.files import load_file  # noqa: E402
@@ -209,7 +210,7 @@ def stability_lines(case: Case, ours: theming.ThemeResult, figures: dict[str, An
         "### Stability of the free themes",
         "",
         f"Each theme found again {theming.RESAMPLES} times without a random {theming.LEAVE_OUT:.0%} of the "
-        f"paragraphs (mean Jaccard); below {theming.STABLE} the report marks it unstable. Beside it, the "
+        f"paragraphs (mean Jaccard); below {schema.STABLE_THEME} the report marks it unstable. Beside it, the "
         "readers' theme it matches best (F1 over the sorted paragraphs).",
         "",
         "| found theme | paragraphs | stability | closest readers' theme | F1 |",

@@ -582,7 +582,6 @@ class CorpusResults(TypedDict):
     meta: CorpusMeta
 
 
-def unstable(theme: ThemeCore) -> bool:
-    """Whether a theme did not reliably reappear without some of its comments (``STABLE_THEME``)."""
-    stability = theme["stability"]
+def unstable(stability: float | None) -> bool:
+    """Whether a theme of this ``stability`` did not reliably reappear without some of its comments."""
     return stability is not None and stability < STABLE_THEME

@@ -283,7 +283,7 @@ def shared_themes(
             )
         zs = [round4(float(v)) for v in z[k]]
         top = int(np.argmax(z[k])) if len(labels) else 0
-        distinctive = bool(zs) and zs[top] >= Z_DISTINCTIVE and not schema.unstable(theme)
+        distinctive = bool(zs) and zs[top] >= Z_DISTINCTIVE and not schema.unstable(theme["stability"])
         out.append(
             {
                 **theme,

@@ -37,8 +37,8 @@ How, and why this way:
 7. **Stability.** Steps 3-4 run again ``RESAMPLES`` times, each without a
    seeded random ``LEAVE_OUT`` of the comments; a theme's stability is how
    closely it comes back (mean Jaccard, see ``_stability``), and below
-   ``STABLE`` it is ``unstable``. On the seed page the stable themes match a
-   readers' theme at mean F1 0.53, the unstable ones at 0.29
+   ``schema.STABLE_THEME`` it is ``unstable``. On the seed page the stable
+   themes match a readers' theme at mean F1 0.53, the unstable ones at 0.29
    (``benchmarks/QUALITY.md``).
 
 BERTopic itself is imported only where it adds something: ``bertopic_backend``
@@ -57,8 +57,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
+from threadscope import schema
 from threadscope.analysis import theme_words
-from threadscope.schema import STABLE_THEME
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -102,8 +102,6 @@ MEMBER_FLOOR = 0.40
 #: Stability: resamples, each leaving out this share of the comments at random (seeded).
 RESAMPLES = 10
 LEAVE_OUT = 0.10
-#: Mean Jaccard below which a theme is unstable (``schema.STABLE_THEME``).
-STABLE = STABLE_THEME
 #: Upper bound on PCA dimensions before clustering.
 MAX_DIMS = 15
 #: Upper bound on the number of free themes.
@@ -127,7 +125,7 @@ class Theme(Generic[K]):
     found again without ``LEAVE_OUT`` of the comments: the mean, over the
     resamples, of the best Jaccard similarity between its remaining members
     and a theme found then (``None`` when it has no members or nothing was
-    resampled). Below ``STABLE`` it is ``unstable``: a hint, not a finding.
+    resampled). Below ``schema.STABLE_THEME`` it is ``unstable``: a hint, not a finding.
     """
 
     id: int
@@ -143,7 +141,7 @@ class Theme(Generic[K]):
     @property
     def unstable(self) -> bool:
         """True when the theme did not reliably reappear without some of its comments."""
-        return self.stability is not None and self.stability < STABLE
+        return schema.unstable(self.stability)
 
 
 @dataclass(slots=True)

@@ -168,7 +168,8 @@ def _plan_themes(results: schema.AnalysisResults) -> Planned:
     if not themes:
         return Planned("themes", title, "", "no themes were found, so there is no theme chart")
     parts = [
-        f"{truncate(_chart_label(t), 40)} ({t['size']}{', unstable' if schema.unstable(t) else ''})" for t in themes[:5]
+        f"{truncate(_chart_label(t), 40)} ({t['size']}{', unstable' if schema.unstable(t['stability']) else ''})"
+        for t in themes[:5]
     ]
     more = f", and {len(themes) - 5} more" if len(themes) > 5 else ""
     alt = (
@@ -188,10 +189,11 @@ def _draw_themes(results: schema.AnalysisResults, fig: Figure) -> None:
     ys = list(range(n))
     sizes = [float(t["size"]) for t in themes]
     labels = [
-        mpl_text(t["label"] or f"theme {t['id']}", 34) + (" (unstable)" if schema.unstable(t) else "") for t in themes
+        mpl_text(t["label"] or f"theme {t['id']}", 34) + (" (unstable)" if schema.unstable(t["stability"]) else "")
+        for t in themes
     ]
     # an unstable theme is drawn pale: a hint, not a finding
-    size_ax.barh(ys, sizes, color=[LIGHT if schema.unstable(t) else BLUE for t in themes], height=0.65)
+    size_ax.barh(ys, sizes, color=[LIGHT if schema.unstable(t["stability"]) else BLUE for t in themes], height=0.65)
     for y, t, size in zip(ys, themes, sizes, strict=True):
         note = f"{size:,.0f} ({t['share']:.0%})"
         size_ax.annotate(note, (size, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)

@@ -242,7 +242,7 @@ def _themes_section(results: schema.ComparisonResults, doc: Document, figures: M
                 + (
                     " Themes marked “unstable” did not reliably come back when 10% of the comments were left out:"
                     " they are hints, not findings, and are never called distinctive."
-                    if any(schema.unstable(t) for t in themes)
+                    if any(schema.unstable(t["stability"]) for t in themes)
                     else ""
                 )
             )
@@ -261,7 +261,10 @@ def _themes_section(results: schema.ComparisonResults, doc: Document, figures: M
     rows = []
     for theme in themes:
         keywords = ", ".join(clean(k) for k in theme["keywords"][:5] if clean(k))
-        name = (Text(theme_name(theme), "strong"), Text(" (unstable)", "em") if schema.unstable(theme) else None)
+        name = (
+            Text(theme_name(theme), "strong"),
+            Text(" (unstable)", "em") if schema.unstable(theme["stability"]) else None,
+        )
         cells: list[Inlines] = [inlines(*name), cell(keywords or "–")]
         for found in theme["by_thread"]:
             tone = found["sentiment_mean"]

@@ -146,7 +146,7 @@ def tone_line(results: schema.AnalysisResults) -> Inlines:
 
 def themes_line(results: schema.AnalysisResults, limit: int = 3) -> Inlines:
     """One line naming the largest stable themes (an unstable theme is not a finding to headline)."""
-    themes = [t for t in by_size(results["themes"]) if not schema.unstable(t)]
+    themes = [t for t in by_size(results["themes"]) if not schema.unstable(t["stability"])]
     if not themes:
         if results["themes_info"]["method"] == "too_small":
             return inlines(Text("Themes:", "strong"), " too few comments to find any.")
@@ -192,7 +192,7 @@ def _themes_section(ctx: Context, doc: Document) -> None:
             " Themes marked “guided” started from names given to threadscope; their match is how close the"
             " name came to the thread's own words (1.00: the thread uses it; below 0.5: only a paraphrase)."
         )
-    if any(schema.unstable(t) for t in themes):
+    if any(schema.unstable(t["stability"]) for t in themes):
         intro += (
             " Themes marked “unstable” did not reliably come back when 10% of the comments were left out"
             f" (stability below {schema.STABLE_THEME:.1f}): read them as hints, not findings."
@@ -207,7 +207,7 @@ def _themes_section(ctx: Context, doc: Document) -> None:
         if t["guided"]:
             match = f", match {t['confidence']:.2f}" if t["confidence"] is not None else ""
             label.append(Text(f" (guided{match})", "em"))
-        if schema.unstable(t):
+        if schema.unstable(t["stability"]):
             label.append(Text(" (unstable)", "em"))
         keywords = [clean(k) for k in t["keywords"] if clean(k)]
         rows.append(
@@ -227,7 +227,7 @@ def _themes_section(ctx: Context, doc: Document) -> None:
             (False, True, True, True, True, False),
         )
     )
-    quoted = [t for t in themes if t["representative_ids"] and not schema.unstable(t)][:THEMES_QUOTED]
+    quoted = [t for t in themes if t["representative_ids"] and not schema.unstable(t["stability"])][:THEMES_QUOTED]
     if not quoted:
         return
     doc.add(Heading(3, inlines("In their own words")))
