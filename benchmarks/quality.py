@@ -72,15 +72,25 @@ def f1(found: set[int], truth: set[int]) -> float:
 
 def free_scores(assignment: Sequence[int], labelled: dict[int, str]) -> dict[str, float]:
     """Per labelled theme, the F1 of its best-matching found theme (over labelled rows only)."""
+    groups = found_groups(assignment, labelled)
+    return {
+        name: max((f1(found, truth) for found in groups.values()), default=0.0)
+        for name, truth in readers_groups(labelled).items()
+    }
+
+
+def found_groups(assignment: Sequence[int], labelled: dict[int, str]) -> dict[int, set[int]]:
+    """Found theme → its labelled rows (``assignment``: a theme per row, -1 none)."""
     groups: dict[int, set[int]] = {}
     for row, theme in enumerate(assignment):
         if theme >= 0 and row in labelled:
             groups.setdefault(theme, set()).add(row)
-    out = {}
-    for name in sorted(set(labelled.values())):
-        truth = {row for row, n in labelled.items() if n == name}
-        out[name] = max((f1(found, truth) for found in groups.values()), default=0.0)
-    return out
+    return groups
+
+
+def readers_groups(labelled: dict[int, str]) -> dict[str, set[int]]:
+    """Readers' theme → its rows, by name."""
+    return {name: {row for row, n in labelled.items() if n == name} for name in sorted(set(labelled.values()))}
 
 
 def guided_scores(predicted: Sequence[str | None], labelled: dict[int, str], names: Sequence[str]) -> dict[str, Any]:
@@ -201,11 +211,8 @@ def themes_section(cases: list[Case]) -> tuple[list[str], dict[str, Any]]:
 
 def stability_lines(case: Case, ours: theming.ThemeResult, figures: dict[str, Any]) -> list[str]:
     """Each found theme's stability beside how well it matches its closest readers' theme."""
-    members: dict[int, set[int]] = {}
-    for row, post_id in enumerate(case.ids):
-        if row in case.labelled:
-            members.setdefault(ours.assignment[post_id], set()).add(row)
-    truth = {name: {r for r, n in case.labelled.items() if n == name} for name in case.names}
+    members = found_groups([ours.assignment[i] for i in case.ids], case.labelled)
+    truth = readers_groups(case.labelled)
     lines = [
         "### Stability of the free themes",
         "",
@@ -278,12 +285,9 @@ def quotes_agree(case: Case, ours: theming.ThemeResult) -> tuple[int, int]:
 
 def label_match(case: Case, labels: dict[int, str], assignment: Sequence[int]) -> float:
     """Mean cosine between each readers' theme name and the label of the found theme matching it best (F1)."""
-    members: dict[int, set[int]] = {}
-    for row in case.labelled:
-        members.setdefault(assignment[row], set()).add(row)
+    members = found_groups(assignment, case.labelled)
     sims = []
-    for name in case.names:
-        rows = {r for r, n in case.labelled.items() if n == name}
+    for name, rows in readers_groups(case.labelled).items():
         _, best = max((f1(members.get(t, set()), rows), t) for t in sorted(labels))
         sims.append(float(case.name_vectors([labels[best]])[0] @ case.name_vectors([name])[0]))
     return float(np.mean(sims))
