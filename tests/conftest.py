@@ -135,15 +135,16 @@ class LabelledTone:
 
     items: list[Any]
     vectors: Any
+    layers: Any
     data_dir: Path
 
 
 @pytest.fixture(scope="session")
 def labelled_tone(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> LabelledTone:
-    """The readers' tone labels joined to their texts, embedded once by the real model."""
+    """The readers' tone labels joined to their texts, embedded once by the real model (with the tone layers)."""
     from training.labels import LabelsMissing, load_tone
 
-    from threadscope.analysis import embed
+    from threadscope.analysis import embed, tone
 
     try:
         items = load_tone()
@@ -151,5 +152,5 @@ def labelled_tone(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) 
         pytest.skip(f"tone labels not available: {exc}")
     data_dir = tmp_path_factory.mktemp("labelled")
     with embed.EmbeddingCache(data_dir) as cache:
-        vectors = embed.embed_texts([i.text for i in items], real_embedder, cache)
-    return LabelledTone(items, vectors, data_dir)
+        vectors, layers = embed.embed_with_layers([i.text for i in items], real_embedder, tone.LAYERS, cache)
+    return LabelledTone(items, vectors, layers, data_dir)

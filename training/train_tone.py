@@ -8,9 +8,11 @@ paragraphs of four threads, and the RumourEval tweets; ``tone`` -1/0/+1 by
 ``TONE_GUIDE.md``), read through threadscope's own sources so the texts are
 exactly the ``own_text`` it scores at run time. Features are
 ``threadscope.analysis.tone.features``: the packaged all-MiniLM-L6-v2
-embedding, VADER's four scores and four shape features.
+embedding, its pooled vectors after layers 2 and 4 (for the ``with_layers``
+head; the ``sentence`` head does without), VADER's four scores and four shape
+features.
 
-Model: scikit-learn's multinomial logistic regression, lbfgs, ``C = 1``,
+Each head: scikit-learn's multinomial logistic regression, lbfgs, ``C = 1``,
 classes weighted inversely to their frequency (positive comments are rare on
 HN). The fit is deterministic; weights are rounded to 6 decimals so the file
 rebuilds byte for byte (``tests/analysis/test_tone.py`` checks it).
@@ -33,7 +35,17 @@ if str(ROOT) not in sys.path:  # run as a script: make ``training`` importable
     sys.path.insert(0, str(ROOT))
 
 from threadscope.analysis import embed  # noqa: E402
-from threadscope.analysis.tone import CLASSES, SHAPE_FEATURES, VADER_FEATURES, ToneModel, features  # noqa: E402
+from threadscope.analysis.tone import (  # noqa: E402
+    CLASSES,
+    LAYERS,
+    SENTENCE,
+    SHAPE_FEATURES,
+    VADER_FEATURES,
+    WITH_LAYERS,
+    Head,
+    ToneModel,
+    features,
+)
 from training.labels import TWEETS, Rated, load_tone  # noqa: E402
 
 SHIPPED = ROOT / "src" / "threadscope" / "analysis" / "tone_model.json"
@@ -41,30 +53,35 @@ C = 1.0
 MAX_ITER = 5000
 
 
-def embeddings(items: Sequence[Rated], data_dir: Path | None) -> np.ndarray:
-    """The packaged model's vectors of the items' texts, through the embedding cache."""
+def embeddings(items: Sequence[Rated], data_dir: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """The packaged model's vectors of the items' texts, and of ``LAYERS``, through the embedding cache."""
     embedder = embed.MiniLMEmbedder(data_dir=data_dir)
     with embed.EmbeddingCache(data_dir) as cache:
-        return embed.embed_texts([i.text for i in items], embedder, cache)
+        return embed.embed_with_layers([i.text for i in items], embedder, LAYERS, cache)
 
 
-def fit(items: Sequence[Rated], vectors: np.ndarray, meta: dict[str, object] | None = None) -> ToneModel:
-    """A tone model fitted on ``items`` (with their embeddings, one row each)."""
+def fit(
+    items: Sequence[Rated], vectors: np.ndarray, layers: np.ndarray | None = None, meta: dict[str, object] | None = None
+) -> Head:
+    """A head fitted on ``items`` (their embeddings, and ``LAYERS``' vectors for the ``with_layers`` head)."""
     from sklearn.linear_model import LogisticRegression
 
-    x = features([i.text for i in items], vectors)
+    x = features([i.text for i in items], vectors, layers=layers)
     y = np.asarray([i.tone for i in items])
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=MAX_ITER)
     model.fit(x, y)
     if tuple(int(c) for c in model.classes_) != CLASSES:
         raise ValueError(f"training data must hold every class {CLASSES}, got {model.classes_}")
-    return ToneModel(np.asarray(model.coef_), np.asarray(model.intercept_), dict(meta or {}))
+    return Head(np.asarray(model.coef_), np.asarray(model.intercept_), dict(meta or {}))
 
 
 def leave_one_thread_out(
-    items: Sequence[Rated], vectors: np.ndarray, threads: Sequence[str]
+    items: Sequence[Rated], vectors: np.ndarray, layers: np.ndarray | None, threads: Sequence[str]
 ) -> dict[str, dict[str, float]]:
-    """Per thread: macro-F1, accuracy and Spearman ρ of a model trained on every *other* thread, and VADER's."""
+    """Per thread: macro-F1, accuracy and Spearman ρ of a head trained on every *other* thread, and VADER's.
+
+    The head reads ``layers`` when they are given (``with_layers``), else only the sentence vectors.
+    """
     from scipy.stats import spearmanr
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -75,10 +92,11 @@ def leave_one_thread_out(
     for thread in threads:
         test = np.flatnonzero(groups == thread)
         train = np.flatnonzero(groups != thread)
-        model = fit([items[i] for i in train], vectors[train])
+        head = fit([items[i] for i in train], vectors[train], None if layers is None else layers[train])
         texts = [items[i].text for i in test]
         truth = [items[i].tone for i in test]
-        classes, scores = model.predict(texts, vectors[test])
+        model = ToneModel({WITH_LAYERS: head, SENTENCE: head}, {})
+        classes, scores = model.predict(texts, vectors[test], layers=None if layers is None else layers[test])
         compound = [sentiment.score_text(t) or 0.0 for t in texts]
         vader = [sentiment.vader_class(c) for c in compound]
         out[thread] = {
@@ -114,24 +132,32 @@ def main(argv: list[str] | None = None) -> int:
         "name": "threadscope tone model",
         "trained_by": "training/train_tone.py",
         "embedding_model": embed.DEFAULT_MODEL_NAME,
-        "estimator": f"sklearn LogisticRegression(C={C}, class_weight='balanced', lbfgs)",
+        "estimator": f"sklearn LogisticRegression(C={C}, class_weight='balanced', lbfgs), one per head",
         "data": {
             t: {"items": sum(counts[(t, c)] for c in CLASSES), **{str(c): counts[(t, c)] for c in CLASSES}}
             for t in threads
         },
         "provenance": "../shared/data/labels (tone by TONE_GUIDE.md); texts from ../shared/data (PROVENANCE.md)",
-        "features": ["minilm embedding (384)", *VADER_FEATURES, *SHAPE_FEATURES],
     }
-    vectors = embeddings(items, args.data_dir)
+    vectors, layers = embeddings(items, args.data_dir)
     hn = [t for t in threads if t != TWEETS]
-    folds = leave_one_thread_out(items, vectors, threads)
-    meta["evaluation"] = {
-        "how": "leave-one-thread-out: trained on every other labelled thread, scored on the one left out",
-        "hn_macro_f1": _r(float(np.mean([folds[t]["macro_f1"] for t in hn]))),
-        "hn_vader_macro_f1": _r(float(np.mean([folds[t]["vader_macro_f1"] for t in hn]))),
-        "by_thread": folds,
-    }
-    model = fit(items, vectors, meta)
+    heads = {}
+    for name, extra in ((WITH_LAYERS, layers), (SENTENCE, None)):
+        folds = leave_one_thread_out(items, vectors, extra, threads)
+        described = ["minilm embedding (384)"]
+        if extra is not None:
+            described.append(f"minilm layers {LAYERS}, pooled, each L2-normalised, joined and scaled to unit length")
+        head_meta: dict[str, object] = {
+            "features": [*described, *VADER_FEATURES, *SHAPE_FEATURES],
+            "evaluation": {
+                "how": "leave-one-thread-out: trained on every other labelled thread, scored on the one left out",
+                "hn_macro_f1": _r(float(np.mean([folds[t]["macro_f1"] for t in hn]))),
+                "hn_vader_macro_f1": _r(float(np.mean([folds[t]["vader_macro_f1"] for t in hn]))),
+                "by_thread": folds,
+            },
+        }
+        heads[name] = fit(items, vectors, extra, head_meta)
+    model = ToneModel(heads, meta)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(model.to_json(), encoding="utf-8")
     print(f"wrote {args.out} from {len(items)} rated items of {len(threads)} threads")

@@ -126,12 +126,20 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
         local = theming.context_parents(t, [p.id for h, p in docs if h == g])
         parents += [None if q is None else offset + q for q in local]
     with embed.EmbeddingCache(data_dir) as cache:
-        vectors = embed.embed_texts(texts, embedder, cache, progress=on_embed)
+        layers = None
+        if tone == "model" and isinstance(embedder, embed.MiniLMEmbedder):  # the tone model reads its layers too
+            from threadscope.analysis.tone import LAYERS
+
+            vectors, layers = embed.embed_with_layers(texts, embedder, LAYERS, cache, progress=on_embed)
+        else:
+            vectors = embed.embed_texts(texts, embedder, cache, progress=on_embed)
         guided_vectors = embed.embed_texts(guided, embedder, cache) if guided else None
         clock.lap("embed")
 
         doc_polarity = [polarity[g][p.id] for g, p in docs]
-        tones, scores, tone_note = _tone(threads, docs, texts, vectors, doc_polarity, vader, tone, embedder.name)
+        tones, scores, tone_note = _tone(
+            threads, docs, texts, (vectors, layers), doc_polarity, vader, tone, embedder.name
+        )
         clock.lap("tone")
 
         found = theming.find_themes(
@@ -151,7 +159,7 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
         theme_of[g][post_id] = theme
     clock.lap("themes")
 
-    method = sentiment.VADER_METHOD if tone_note is not None or tone == "vader" else _model_method()
+    method = sentiment.VADER_METHOD if tone_note is not None or tone == "vader" else _model_method(layers is not None)
     results = [
         ThreadResults(
             thread=t,
@@ -174,13 +182,16 @@ def _tone(
     threads: Sequence[Thread],
     docs: list[tuple[int, Post]],
     texts: list[str],
-    vectors: Any,
+    vectors: tuple[Any, Any],
     doc_polarity: list[dict[str, float] | None],
     vader: list[dict[str, float | None]],
     tone: str,
     embedding_model: str,
 ) -> tuple[list[dict[str, int | None]], list[dict[str, float | None]], str | None]:
-    """Each post's tone class and score, by the tone model or by VADER; and a note if the model could not run."""
+    """Each post's tone class and score, by the tone model or by VADER; and a note if the model could not run.
+
+    ``vectors``: the sentence vectors, and the layers' vectors the tone model's default head reads (or ``None``).
+    """
     from threadscope.analysis import embed, sentiment
     from threadscope.analysis import tone as toning
 
@@ -188,7 +199,7 @@ def _tone(
     note = None
     if tone == "model" and embedding_model.startswith(embed.DEFAULT_MODEL_NAME):
         scores: list[dict[str, float | None]] = [{p.id: None for p in t.comments} for t in threads]
-        classes, values = toning.default_model().predict(texts, vectors, doc_polarity)
+        classes, values = toning.default_model().predict(texts, vectors[0], doc_polarity, layers=vectors[1])
         for (g, post), cls, value in zip(docs, classes, values, strict=True):
             tones[g][post.id] = cls
             scores[g][post.id] = value
@@ -204,10 +215,10 @@ def _tone(
     return tones, vader, note
 
 
-def _model_method() -> schema.ToneMethod:
+def _model_method(with_layers: bool) -> schema.ToneMethod:
     from threadscope.analysis import tone as toning
 
-    return toning.method()
+    return toning.method(head=toning.WITH_LAYERS if with_layers else toning.SENTENCE)
 
 
 # --- results ---------------------------------------------------------------

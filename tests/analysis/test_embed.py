@@ -19,6 +19,7 @@ from threadscope.analysis.embed import (
     MiniLMEmbedder,
     SentenceTransformerEmbedder,
     embed_texts,
+    embed_with_layers,
     text_sha256,
     verify_sha256,
 )
@@ -218,6 +219,37 @@ def test_real_model_embeds_offline(model: MiniLMEmbedder) -> None:
     np.testing.assert_allclose(again[0], v[1], atol=1e-5)
     memo = json.loads((model.data_dir / "model-checks.json").read_text())  # type: ignore[operator]
     assert DEFAULT_WEIGHTS_SHA256 in memo.values()
+
+
+@pytest.mark.model
+def test_layer_vectors_are_cached_beside_the_sentence_vectors(model: MiniLMEmbedder, tmp_path: Path) -> None:
+    texts = [
+        "What a disaster. This company keeps shipping garbage.",
+        "You can kill the process with SIGTERM.",
+        "What a disaster. This company keeps shipping garbage.",
+    ]
+    vectors, layers = embed_with_layers(texts, model, (2, 4), EmbeddingCache(tmp_path))
+    assert vectors.shape == (3, 384) and layers.shape == (3, 768)
+    np.testing.assert_allclose(vectors, model.embed(texts), atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(layers, axis=1), 1.0, atol=1e-5)
+
+    class Refusing(MiniLMEmbedder):
+        def embed(self, texts: list[str]) -> np.ndarray:
+            raise AssertionError(f"encoded {texts} although every vector was cached")
+
+        def embed_layers(self, texts: list[str], layers: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+            raise AssertionError(f"encoded {texts} although every vector was cached")
+
+    warm = Refusing(data_dir=tmp_path)
+    # a run that needs only the sentence vectors reads the same cache entries
+    np.testing.assert_array_equal(embed_texts(texts, warm, EmbeddingCache(tmp_path)), vectors)
+    again = embed_with_layers(texts[::-1], warm, (2, 4), EmbeddingCache(tmp_path))
+    np.testing.assert_array_equal(again[0], vectors[::-1])
+    np.testing.assert_array_equal(again[1], layers[::-1])
+    # a cache holding the sentence vectors but not these layers encodes the texts again, for both
+    cold = embed_with_layers(texts, model, (3,), EmbeddingCache(tmp_path))
+    assert cold[1].shape == (3, 384)
+    np.testing.assert_allclose(cold[0], vectors, atol=1e-6)
 
 
 @pytest.mark.model

@@ -51,6 +51,20 @@ def test_order_and_batching_do_not_change_vectors() -> None:
     assert model.encode([]).shape == (0, 384)
 
 
+def test_layer_vectors_come_from_the_same_pass() -> None:
+    texts = real_texts()
+    model = MiniLM(default_model_path())
+    both = model.encode_layers(texts, (2, 6, 4))
+    assert both.shape == (len(texts), 4, 384)
+    assert np.abs(both[:, 0] - model.encode(texts)).max() < 1e-6
+    assert np.abs(both[:, 2] - both[:, 0]).max() < 1e-6  # after the last layer: the sentence vector itself
+    assert np.allclose(np.linalg.norm(both, axis=2), 1.0, atol=1e-5)
+    # the middle layers are other vectors, not copies of the last
+    assert float(np.mean(np.sum(both[:, 1] * both[:, 0], axis=1))) < 0.9
+    with pytest.raises(ValueError, match="numbered 1 to 6"):
+        model.encode_layers(texts, (0,))
+
+
 def test_default_embedder_does_not_import_sentence_transformers(tmp_path: object) -> None:
     code = (
         "import sys; from threadscope.analysis.embed import MiniLMEmbedder as E;"

@@ -184,6 +184,17 @@ class MiniLMEmbedder:
         self.load()
         return np.ascontiguousarray(self._model.encode(list(texts)), dtype=np.float32)
 
+    def embed_layers(self, texts: list[str], layers: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """``embed(texts)`` and, from the same forward pass, the texts' pooled vectors after ``layers``.
+
+        The second array joins each layer's L2-normalised vector and scales the row to unit length
+        (``len(texts) × 384·len(layers)``), so the cache stores and checks it like any vector.
+        """
+        self.load()
+        both = self._model.encode_layers(list(texts), layers)
+        joined = both[:, 1:].reshape(len(texts), -1) / np.sqrt(max(len(layers), 1))
+        return np.ascontiguousarray(both[:, 0]), np.ascontiguousarray(joined, dtype=np.float32)
+
 
 class SentenceTransformerEmbedder:
     """A sentence-transformers model the user names, loaded on the first ``embed``, never from the network.
@@ -473,37 +484,72 @@ def embed_texts(
         ModelError: the model is needed and cannot be loaded.
 
     """
+    return _embed_cached(texts, [embedder.name], lambda batch: [embedder.embed(batch)], cache, progress)[0]
+
+
+def embed_with_layers(
+    texts: Sequence[str],
+    embedder: MiniLMEmbedder,
+    layers: tuple[int, ...],
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``embed_texts`` and ``MiniLMEmbedder.embed_layers``' second array, from one forward pass per text.
+
+    The layer vectors are cached beside the sentence vectors, under the model's name plus the
+    layers, so a warm run reads both and a run that needs only the sentence vectors is unchanged.
+    """
+    names = [embedder.name, f"{embedder.name}/layers-{'-'.join(map(str, layers))}"]
+    vectors, joined = _embed_cached(
+        texts, names, lambda batch: list(embedder.embed_layers(batch, layers)), cache, progress
+    )
+    return vectors, joined
+
+
+def _embed_cached(
+    texts: Sequence[str],
+    names: list[str],
+    encode: Callable[[list[str]], list[np.ndarray]],
+    cache: EmbeddingCache | None,
+    progress: Progress | None,
+) -> list[np.ndarray]:
+    """One array per name in ``names`` (``encode`` returns them in that order for a batch of texts).
+
+    A text is encoded when any of its arrays is not cached; each array is
+    stored under its own name.
+    """
     keys = [text_sha256(t) for t in texts]
     first: dict[str, str] = {}
     for key, text in zip(keys, texts, strict=True):
         first.setdefault(key, text)
     total = len(first)
-    found = cache.get_many(embedder.name, list(first)) if cache is not None and first else {}
-    missing = sorted(k for k in first if k not in found)  # sorted: batches do not depend on input order
-    if progress is not None:
-        progress(total - len(missing), total)
-    if missing:
-        dims = {v.shape[0] for v in found.values()}
-        for start in range(0, len(missing), _BATCH):
-            batch = missing[start : start + _BATCH]
-            vectors = _checked(embedder.embed([first[k] for k in batch]), len(batch), embedder.name)
-            computed = dict(zip(batch, vectors, strict=True))
-            if dims and dims != {vectors.shape[1]}:
-                log.warning("cached embeddings for %s have the wrong dimension; recomputing", embedder.name)
-                again = sorted(found)
-                computed.update(
-                    zip(again, _checked(embedder.embed([first[k] for k in again]), len(again), ""), strict=True)
-                )
-                dims = set()
+    found = [cache.get_many(name, list(first)) if cache is not None and first else {} for name in names]
+    missing = sorted(k for k in first if any(k not in f for f in found))  # sorted: batches do not depend on order
+
+    def compute(batch: list[str]) -> None:
+        arrays = encode([first[k] for k in batch])
+        for name, array, into in zip(names, arrays, found, strict=True):
+            computed = dict(zip(batch, _checked(array, len(batch), name), strict=True))
             # Stored batch by batch: an interrupted run on a huge thread keeps what it computed.
             if cache is not None:
-                cache.put_many(embedder.name, computed)
-            found.update(computed)
-            if progress is not None:
-                progress(total - len(missing) + start + len(batch), total)
+                cache.put_many(name, computed)
+            into.update(computed)
+
+    if progress is not None:
+        progress(total - len(missing), total)
+    for start in range(0, len(missing), _BATCH):
+        batch = missing[start : start + _BATCH]
+        compute(batch)
+        if start == 0:  # now the model's dimensions are known: cached rows of another are stale
+            stale = sorted({k for f in found for k in f if f[k].shape != f[batch[0]].shape})
+            if stale:
+                log.warning("cached embeddings for %s have the wrong dimension; recomputing", names[0])
+                compute(stale)
+        if progress is not None:
+            progress(total - len(missing) + start + len(batch), total)
     if not keys:
-        return np.zeros((0, 0), dtype=np.float32)
-    return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+        return [np.zeros((0, 0), dtype=np.float32) for _ in names]
+    return [np.stack([f[k] for k in keys]).astype(np.float32, copy=False) for f in found]
 
 
 def _checked(vectors: np.ndarray, rows: int, name: str) -> np.ndarray:

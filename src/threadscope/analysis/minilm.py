@@ -103,23 +103,37 @@ class MiniLM:
 
     def encode(self, texts: list[str], batch_tokens: int = BATCH_TOKENS) -> np.ndarray:
         """Embed ``texts`` (any order; the output follows the input)."""
+        return self.encode_layers(texts, (), batch_tokens)[:, 0]
+
+    def encode_layers(self, texts: list[str], layers: tuple[int, ...], batch_tokens: int = BATCH_TOKENS) -> np.ndarray:
+        """The sentence vector of ``texts`` and their mean-pooled, L2-normalised token vectors after ``layers``.
+
+        Shape ``(len(texts), 1 + len(layers), 384)``: column 0 is what ``encode`` returns, then one
+        column per layer (1 to 6, counted from the embeddings), in the order asked.
+        """
         torch = self.torch
-        out = np.zeros((len(texts), self.weights["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
+        if any(not 1 <= n <= LAYERS for n in layers):
+            raise ValueError(f"layers are numbered 1 to {LAYERS}, got {layers}")
+        width = self.weights["embeddings.word_embeddings.weight"].shape[1]
+        out = np.zeros((len(texts), 1 + len(layers), width), dtype=np.float32)
         tokens = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         order = sorted(range(len(texts)), key=lambda i: (-len(tokens[i]), i))  # little padding per batch
         with torch.inference_mode():
             for chosen in _batches(order, [len(t) for t in tokens], batch_tokens):
-                width = len(tokens[chosen[0]])
-                ids = torch.zeros((len(chosen), width), dtype=torch.long)  # 0 is [PAD]
-                mask = torch.zeros((len(chosen), width), dtype=torch.bool)
+                longest = len(tokens[chosen[0]])
+                ids = torch.zeros((len(chosen), longest), dtype=torch.long)  # 0 is [PAD]
+                mask = torch.zeros((len(chosen), longest), dtype=torch.bool)
                 for row, i in enumerate(chosen):
                     ids[row, : len(tokens[i])] = torch.tensor(tokens[i])
                     mask[row, : len(tokens[i])] = True
-                out[chosen] = self.forward(ids, mask).numpy()
+                out[chosen] = self.forward(ids, mask, layers).numpy()
         return out
 
-    def forward(self, ids: Any, mask: Any) -> Any:
-        """Sentence vectors of a padded batch: token ids and the mask of real tokens, both (batch, length)."""
+    def forward(self, ids: Any, mask: Any, layers: tuple[int, ...] = ()) -> Any:
+        """Sentence vectors of a padded batch, then the pooled vectors after ``layers``: (batch, 1 + len(layers), 384).
+
+        ``ids`` and ``mask`` (the real tokens) are both (batch, length).
+        """
         torch, w = self.torch, self.weights
         functional = torch.nn.functional
         length = ids.shape[1]
@@ -132,6 +146,13 @@ class MiniLM:
         keys_mask = mask[:, None, None, :]  # every query attends to the real tokens only
         hidden = x.shape[-1]
         head = hidden // HEADS
+        weights = mask.unsqueeze(-1).to(x.dtype)
+
+        def pooled(x: Any) -> Any:
+            mean = (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+            return functional.normalize(mean, p=2, dim=1)
+
+        after: dict[int, Any] = {}
         for n in range(LAYERS):
             p = f"encoder.layer.{n}."
 
@@ -155,9 +176,9 @@ class MiniLM:
                 w,
                 p + "output.LayerNorm",
             )
-        weights = mask.unsqueeze(-1).to(x.dtype)
-        pooled = (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-        return functional.normalize(pooled, p=2, dim=1)
+            if n + 1 in layers:
+                after[n + 1] = pooled(x)
+        return torch.stack([pooled(x), *(after[n] for n in layers)], dim=1)
 
 
 def _batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:

@@ -5,17 +5,26 @@ as warm; on Hacker News it agrees with readers little better than chance. The
 tone model here is a multinomial logistic regression over features threadscope
 already has for every comment:
 
-- the comment's all-MiniLM-L6-v2 embedding (the vector the themes use, so no
-  extra forward pass, and none at all on a warm run);
+- the comment's all-MiniLM-L6-v2 embedding (the vector the themes use);
+- the same forward pass's mean-pooled token vectors after layers 2 and 4 of
+  the model's 6 (``LAYERS``). The sentence vector is trained for topical
+  similarity and keeps little of the attitude; the middle layers keep more
+  (leave-one-thread-out macro-F1 0.54 without them, 0.56 with them, on every
+  HN thread; ``benchmarks/QUALITY.md``). They cost no extra forward pass, and
+  are cached beside the sentence vectors;
 - VADER's four scores of the cleaned text (``neg``, ``neu``, ``pos``,
   ``compound``): cheap, and they carry the lexicon's sense of intensity;
 - four shape features: a question mark anywhere, an exclamation mark, the
   text ending on a question (questions are mostly neutral), and log word count.
 
+Vectors that come without the layers (a corpus's stored or imported vectors)
+are scored by a second head trained on the same data without them
+(``SENTENCE``), and results.json names which one scored.
+
 It is trained by ``training/train_tone.py`` from the readers' labels in
 ``../shared/data/labels`` (HN comments and tweets rated by
 ``TONE_GUIDE.md``), deterministically; the weights ship as
-``tone_model.json`` (a few kB) beside this module. Each comment gets a class
+``tone_model.json`` (some 100 kB) beside this module. Each comment gets a class
 (-1, 0, +1: the most probable) and a score ``P(+1) - P(-1)`` in [-1, 1].
 
 Why not something bigger: fine-tuning MiniLM's top layer, adding the VADER
@@ -42,33 +51,45 @@ from threadscope.analysis import sentiment
 CLASSES = (-1, 0, 1)
 SHAPE_FEATURES = ("has_question", "has_exclamation", "ends_with_question", "log_words")
 VADER_FEATURES = ("vader_neg", "vader_neu", "vader_pos", "vader_compound")
+#: MiniLM layers (of 6) whose pooled token vectors the default head reads.
+LAYERS = (2, 4)
+#: The heads: with the layers' vectors (the default), and without them.
+WITH_LAYERS, SENTENCE = "with_layers", "sentence"
 MODEL_FILE = "tone_model.json"
-FORMAT = "threadscope.tone/1"
+FORMAT = "threadscope.tone/2"
 
 
 #: What VADER scores ``sentiment.vader_scores`` gives, or ``None`` for a text with nothing left to score.
 VaderScores = Mapping[str, float] | None
 
 
-def features(texts: Sequence[str], embeddings: np.ndarray, vader: Sequence[VaderScores] | None = None) -> np.ndarray:
-    """The model's input: one row per text, embedding then VADER then shape features.
+def features(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    vader: Sequence[VaderScores] | None = None,
+    layers: np.ndarray | None = None,
+) -> np.ndarray:
+    """The model's input: one row per text, embedding, then the layers' vectors if given, then VADER and shape.
 
     Args:
         texts: each comment's own words (quoted lines already removed).
         embeddings: their L2-normalised MiniLM vectors, one row per text.
         vader: ``sentiment.vader_scores`` of each text, when the caller has
             them already (the pipeline scores VADER once for both uses).
+        layers: ``embed.MiniLMEmbedder.embed_layers``' vectors of ``LAYERS``, one row per text.
 
     """
-    vectors = np.asarray(embeddings, dtype=np.float64)
-    if vectors.ndim != 2 or vectors.shape[0] != len(texts):
-        raise ValueError(f"{len(texts)} texts and embeddings of shape {vectors.shape} do not match")
+    blocks = [np.asarray(embeddings, dtype=np.float64)]
+    if layers is not None:
+        blocks.append(np.asarray(layers, dtype=np.float64))
+    if any(b.ndim != 2 or b.shape[0] != len(texts) for b in blocks):
+        raise ValueError(f"{len(texts)} texts and vectors of shape {[b.shape for b in blocks]} do not match")
     if vader is None:
         vader = [sentiment.vader_scores(t) for t in texts]
     elif len(vader) != len(texts):
         raise ValueError(f"{len(texts)} texts and {len(vader)} VADER scores do not match")
     extra = np.array([_vader(v) + _shape(t) for t, v in zip(texts, vader, strict=True)], dtype=np.float64)
-    return np.hstack([vectors, extra.reshape(len(texts), 8)])
+    return np.hstack([*blocks, extra.reshape(len(texts), 8)])
 
 
 def _vader(scores: VaderScores) -> list[float]:
@@ -88,25 +109,15 @@ def _shape(text: str) -> list[float]:
 
 
 @dataclass(frozen=True, slots=True)
-class ToneModel:
-    """Weights of the tone model: ``classes × features`` coefficients and one intercept per class."""
+class Head:
+    """One logistic regression: ``classes × features`` coefficients, one intercept per class, and its facts."""
 
     coef: np.ndarray
     intercept: np.ndarray
     meta: dict[str, Any]
 
-    @property
-    def name(self) -> str:
-        """What results.json names the method after."""
-        return str(self.meta.get("name", "threadscope tone model"))
-
-    def probabilities(
-        self, texts: Sequence[str], embeddings: np.ndarray, vader: Sequence[VaderScores] | None = None
-    ) -> np.ndarray:
-        """``P(class)`` per text, columns in ``CLASSES`` order (``vader``: see ``features``)."""
-        if not len(texts):
-            return np.zeros((0, len(CLASSES)))
-        x = features(texts, embeddings, vader)
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """``P(class)`` of each row of features, columns in ``CLASSES`` order."""
         if x.shape[1] != self.coef.shape[1]:
             raise ValueError(
                 f"the tone model expects {self.coef.shape[1]} features, got {x.shape[1]} "
@@ -117,11 +128,62 @@ class ToneModel:
         odds = np.exp(logits)
         return np.asarray(odds / odds.sum(axis=1, keepdims=True))
 
+    def to_dict(self) -> dict[str, Any]:
+        """The head as ``tone_model.json`` stores it: its facts, then weights rounded to 6 places."""
+        return {
+            **self.meta,
+            "intercept": [_round(v) for v in self.intercept],
+            "coef": [[_round(v) for v in row] for row in self.coef],
+        }
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> Head:
+        """Read what ``to_dict`` wrote."""
+        payload = dict(payload)
+        coef = np.asarray(payload.pop("coef"), dtype=np.float64)
+        intercept = np.asarray(payload.pop("intercept"), dtype=np.float64)
+        if coef.ndim != 2 or coef.shape[0] != len(CLASSES) or intercept.shape != (len(CLASSES),):
+            raise ValueError("tone model weights have the wrong shape")
+        return cls(coef, intercept, payload)
+
+
+@dataclass(frozen=True, slots=True)
+class ToneModel:
+    """The tone model: a head that reads ``LAYERS``' vectors, one that does without, and what both share."""
+
+    heads: dict[str, Head]
+    meta: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """What results.json names the method after."""
+        return str(self.meta.get("name", "threadscope tone model"))
+
+    def probabilities(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        vader: Sequence[VaderScores] | None = None,
+        layers: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``P(class)`` per text, columns in ``CLASSES`` order (``vader``, ``layers``: see ``features``).
+
+        With ``layers`` the ``WITH_LAYERS`` head scores, without them the ``SENTENCE`` head.
+        """
+        if not len(texts):
+            return np.zeros((0, len(CLASSES)))
+        head = self.heads[SENTENCE if layers is None else WITH_LAYERS]
+        return head.probabilities(features(texts, embeddings, vader, layers))
+
     def predict(
-        self, texts: Sequence[str], embeddings: np.ndarray, vader: Sequence[VaderScores] | None = None
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        vader: Sequence[VaderScores] | None = None,
+        layers: np.ndarray | None = None,
     ) -> tuple[list[int], list[float]]:
         """Each text's class (-1, 0, +1) and score ``P(+1) - P(-1)``, rounded to 4 places."""
-        p = self.probabilities(texts, embeddings, vader)
+        p = self.probabilities(texts, embeddings, vader, layers)
         classes = [CLASSES[i] for i in p.argmax(axis=1)] if len(p) else []
         scores = [round(float(v), 4) + 0.0 for v in (p[:, 2] - p[:, 0])] if len(p) else []
         return classes, scores
@@ -132,9 +194,7 @@ class ToneModel:
             "format": FORMAT,
             **self.meta,
             "classes": list(CLASSES),
-            "features": self.meta.get("features"),
-            "intercept": [_round(v) for v in self.intercept],
-            "coef": [[_round(v) for v in row] for row in self.coef],
+            "heads": {name: head.to_dict() for name, head in sorted(self.heads.items())},
         }
         return json.dumps(payload, indent=1, sort_keys=False) + "\n"
 
@@ -144,11 +204,10 @@ class ToneModel:
         payload = json.loads(text)
         if payload.get("format") != FORMAT or list(payload.get("classes", [])) != list(CLASSES):
             raise ValueError(f"not a {FORMAT} file")
-        coef = np.asarray(payload.pop("coef"), dtype=np.float64)
-        intercept = np.asarray(payload.pop("intercept"), dtype=np.float64)
-        if coef.ndim != 2 or coef.shape[0] != len(CLASSES) or intercept.shape != (len(CLASSES),):
-            raise ValueError("tone model weights have the wrong shape")
-        return cls(coef, intercept, payload)
+        heads = payload.pop("heads", None)
+        if not isinstance(heads, dict) or set(heads) != {WITH_LAYERS, SENTENCE}:
+            raise ValueError(f"a {FORMAT} file has the heads {WITH_LAYERS} and {SENTENCE}")
+        return cls({name: Head.from_dict(head) for name, head in heads.items()}, payload)
 
 
 def _round(value: float) -> float:
@@ -157,10 +216,11 @@ def _round(value: float) -> float:
     return round(float(value), 6) + 0.0
 
 
-def method(model: ToneModel | None = None) -> schema.ToneMethod:
-    """The ``sentiment.method`` block of results.json for the tone model, with its caveats."""
+def method(model: ToneModel | None = None, head: str = WITH_LAYERS) -> schema.ToneMethod:
+    """The ``sentiment.method`` block of results.json for one head of the tone model, with its caveats."""
     model = model or default_model()
-    agreement = model.meta.get("evaluation", {}).get("hn_macro_f1")
+    evaluation = model.heads[head].meta.get("evaluation") or {}
+    agreement = evaluation.get("hn_macro_f1")
     agreed = (
         f"Trained on comments rated by readers; on Hacker News threads it never saw in training it "
         f"agreed with the readers' tone classes at macro-F1 {agreement:.2f} (two readers agree with "
@@ -168,12 +228,13 @@ def method(model: ToneModel | None = None) -> schema.ToneMethod:
         if isinstance(agreement, float)
         else "Trained on comments rated by readers."
     )
+    layers = f", its layers {' and '.join(map(str, LAYERS))} pooled" if head == WITH_LAYERS else ""
     return {
-        "name": model.name,
+        "name": model.name if head == WITH_LAYERS else f"{model.name} (sentence vector only)",
         "score": "P(positive) - P(negative), from -1 to 1; the class is the most probable of -1, 0, +1",
         "text": "the author's own words; quoted lines removed (and URLs and code for its VADER features)",
-        "features": "all-MiniLM-L6-v2 embedding, VADER's four scores, question/exclamation/length",
-        "evaluation": model.meta.get("evaluation"),
+        "features": f"all-MiniLM-L6-v2 embedding{layers}, VADER's four scores, question/exclamation/length",
+        "evaluation": evaluation or None,
         "agreement": agreed,
         "caveats": [
             "Tone is the attitude of each author's own words (complaint, praise, neutral information), "

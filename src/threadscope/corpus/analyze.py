@@ -178,7 +178,9 @@ def _method(tone: str) -> schema.ToneMethod:
     from threadscope.analysis import sentiment
     from threadscope.analysis import tone as toning
 
-    return toning.method() if tone == "model" else sentiment.VADER_METHOD.copy()
+    # a corpus stores each post's sentence vector only (imported ones have nothing more), so its
+    # tone is the head that needs no layers
+    return toning.method(head=toning.SENTENCE) if tone == "model" else sentiment.VADER_METHOD.copy()
 
 
 def _overview(store: Store, options: Options, run: int) -> schema.CorpusOverview:
