@@ -13,6 +13,9 @@ Three pieces:
   float32 vector. Anything that does not read back cleanly is recomputed.
 - ``embed_texts``: dedupe, read the cache, encode only what is missing, store.
   When every text is cached the model, and torch, are never imported.
+  ``embed_with_layers`` does the same for the default model's sentence
+  vectors and, from the same forward pass, its pooled vectors after some
+  layers (what the tone model reads), each cached under its own name.
 
 Every vector returned is float32 and L2-normalised, so a dot product is a
 cosine similarity.
