@@ -95,7 +95,7 @@ def leave_one_thread_out(
         head = fit([items[i] for i in train], vectors[train], None if layers is None else layers[train])
         texts = [items[i].text for i in test]
         truth = [items[i].tone for i in test]
-        model = ToneModel({WITH_LAYERS: head, SENTENCE: head}, {})
+        model = ToneModel({WITH_LAYERS: head, SENTENCE: head}, {})  # one head either way: predict picks by layers
         classes, scores = model.predict(texts, vectors[test], layers=None if layers is None else layers[test])
         compound = [sentiment.score_text(t) or 0.0 for t in texts]
         vader = [sentiment.vader_class(c) for c in compound]
