@@ -24,7 +24,7 @@ are scored by a second head trained on the same data without them
 It is trained by ``training/train_tone.py`` from the readers' labels in
 ``../shared/data/labels`` (HN comments and tweets rated by
 ``TONE_GUIDE.md``), deterministically; the weights ship as
-``tone_model.json`` (some 100 kB) beside this module. Each comment gets a class
+``tone_model.json`` (75 kB) beside this module. Each comment gets a class
 (-1, 0, +1: the most probable) and a score ``P(+1) - P(-1)`` in [-1, 1].
 
 Why not something bigger: fine-tuning MiniLM's top layer or LoRA adapters on
