@@ -272,8 +272,7 @@ def _tone_section(ctx: Context, doc: Document) -> None:
             Paragraph(
                 inlines(
                     f"Of {fmt.count(n, 'scored comment')}, {fmt.pct(shares[0])} read positive, "
-                    f"{fmt.pct(shares[1])} neutral and {fmt.pct(shares[2])} negative; neutral means a score "
-                    "between −0.05 and +0.05."
+                    f"{fmt.pct(shares[1])} neutral and {fmt.pct(shares[2])} negative; " + _class_rule(s["method"])
                 )
             )
         )
@@ -330,6 +329,14 @@ def _tone_section(ctx: Context, doc: Document) -> None:
 
 
 # ---------------------------------------------------------------- notes and footer
+
+
+def _class_rule(method: schema.ToneMethod) -> str:
+    """How a comment's class follows from its score: VADER's band, or the tone model's most probable class."""
+    low, high = method.get("negative_at_most"), method.get("positive_at_least")
+    if low is None or high is None:
+        return "each comment counts in the class the tone model finds most probable for it."
+    return f"neutral means a score between {fmt.signed(low)} and {fmt.signed(high)}."
 
 
 def _notes_section(ctx: Context, doc: Document) -> None:
