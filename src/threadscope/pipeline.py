@@ -138,7 +138,7 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
 
         doc_polarity = [polarity[g][p.id] for g, p in docs]
         tones, scores, tone_note = _tone(
-            threads, docs, texts, (vectors, layers), doc_polarity, vader, tone, embedder.name
+            threads, docs, texts, vectors, layers, doc_polarity, vader, tone, embedder.name
         )
         clock.lap("tone")
 
@@ -182,7 +182,8 @@ def _tone(
     threads: Sequence[Thread],
     docs: list[tuple[int, Post]],
     texts: list[str],
-    vectors: tuple[Any, Any],
+    vectors: Any,
+    layers: Any,
     doc_polarity: list[dict[str, float] | None],
     vader: list[dict[str, float | None]],
     tone: str,
@@ -190,7 +191,7 @@ def _tone(
 ) -> tuple[list[dict[str, int | None]], list[dict[str, float | None]], str | None]:
     """Each post's tone class and score, by the tone model or by VADER; and a note if the model could not run.
 
-    ``vectors``: the sentence vectors, and the layers' vectors the tone model's default head reads (or ``None``).
+    ``layers``: the vectors of the layers the tone model's default head reads, or ``None`` (its other head scores).
     """
     from threadscope.analysis import embed, sentiment
     from threadscope.analysis import tone as toning
@@ -199,7 +200,7 @@ def _tone(
     note = None
     if tone == "model" and embedding_model.startswith(embed.DEFAULT_MODEL_NAME):
         scores: list[dict[str, float | None]] = [{p.id: None for p in t.comments} for t in threads]
-        classes, values = toning.default_model().predict(texts, vectors[0], doc_polarity, layers=vectors[1])
+        classes, values = toning.default_model().predict(texts, vectors, doc_polarity, layers=layers)
         for (g, post), cls, value in zip(docs, classes, values, strict=True):
             tones[g][post.id] = cls
             scores[g][post.id] = value

@@ -81,9 +81,9 @@ def test_a_name_is_expanded_with_the_threads_own_words(case: Any) -> None:
     assert terms is not None
     words, vectors = terms
     name = case.name_vectors(["overhype"])[0]
-    chosen = {words[row] for row in themes._expansion("overhype", name, words, vectors)}
+    chosen = {words[row] for row in themes._expansion("overhype", vectors @ name, words)}
     assert {"hype", "oversold"} <= chosen and "sota" not in chosen, chosen
     management = {
-        words[row] for row in themes._expansion("management", case.name_vectors(["management"])[0], words, vectors)
+        words[row] for row in themes._expansion("management", vectors @ case.name_vectors(["management"])[0], words)
     }
     assert "manage" in management and "management" in management, management

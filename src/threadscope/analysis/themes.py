@@ -411,9 +411,11 @@ def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> tuple[li
     return terms, _normalise(np.asarray(embed_terms(terms), dtype=np.float32))
 
 
-def _expansion(name: str, name_vec: np.ndarray, terms: list[str], term_vecs: np.ndarray) -> np.ndarray:
-    """Rows of ``terms`` that expand ``name``: its closest words, and thread words inside its words."""
-    sims = term_vecs @ name_vec
+def _expansion(name: str, sims: np.ndarray, terms: list[str]) -> np.ndarray:
+    """Rows of ``terms`` that expand ``name``: its closest words, and thread words inside its words.
+
+    ``sims``: each term's cosine similarity to the name.
+    """
     top = np.argsort(-sims, kind="stable")[:EXPANSION_TERMS]
     chosen = set(top[sims[top] >= EXPANSION_RELATIVE * sims[top[0]]].tolist())
     words = name.casefold().split()
@@ -449,7 +451,7 @@ def _assign_guided(
         if terms is not None and terms[0]:
             words, term_vecs = terms
             sims = term_vecs @ name
-            top = _expansion(text, name, words, term_vecs)
+            top = _expansion(text, sims, words)
             anchor = max(anchor, float(sims.max()))
             weights = sims[top].clip(min=0)
             if weights.sum() > 0:

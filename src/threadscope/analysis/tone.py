@@ -9,9 +9,9 @@ already has for every comment:
 - the same forward pass's mean-pooled token vectors after layers 2 and 4 of
   the model's 6 (``LAYERS``). The sentence vector is trained for topical
   similarity and keeps little of the attitude; the middle layers keep more
-  (leave-one-thread-out macro-F1 0.54 without them, 0.56 with them, on every
-  HN thread; ``benchmarks/QUALITY.md``). They cost no extra forward pass, and
-  are cached beside the sentence vectors;
+  (leave-one-thread-out HN macro-F1 0.54 without them, 0.56 with them; up on
+  three of the four HN threads and the tweets, ``benchmarks/QUALITY.md``).
+  They cost no extra forward pass, and are cached beside the sentence vectors;
 - VADER's four scores of the cleaned text (``neg``, ``neu``, ``pos``,
   ``compound``): cheap, and they carry the lexicon's sense of intensity;
 - four shape features: a question mark anywhere, an exclamation mark, the
