@@ -26,6 +26,7 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -75,40 +76,66 @@ def fit(
     return Head(np.asarray(model.coef_), np.asarray(model.intercept_), dict(meta or {}))
 
 
-def leave_one_thread_out(
+@dataclass(frozen=True, slots=True)
+class HeldOut:
+    """One thread scored by a head trained on every other thread: its rows in the items, classes and scores."""
+
+    rows: np.ndarray
+    classes: list[int]
+    scores: list[float]
+
+
+def held_out(
     items: Sequence[Rated], vectors: np.ndarray, layers: np.ndarray | None, threads: Sequence[str]
-) -> dict[str, dict[str, float]]:
-    """Per thread: macro-F1, accuracy and Spearman ρ of a head trained on every *other* thread, and VADER's.
+) -> dict[str, HeldOut]:
+    """Per thread, what a head trained on every *other* thread says of its items.
 
     The head reads ``layers`` when they are given (``with_layers``), else only the sentence vectors.
     """
+    out: dict[str, HeldOut] = {}
+    groups = np.asarray([i.thread for i in items])
+    for thread in threads:
+        test = np.flatnonzero(groups == thread)
+        train = np.flatnonzero(groups != thread)
+        head = fit([items[i] for i in train], vectors[train], None if layers is None else layers[train])
+        model = ToneModel({WITH_LAYERS: head, SENTENCE: head}, {})  # one head either way: predict picks by layers
+        classes, scores = model.predict(
+            [items[i].text for i in test], vectors[test], layers=None if layers is None else layers[test]
+        )
+        out[thread] = HeldOut(test, classes, scores)
+    return out
+
+
+def leave_one_thread_out(
+    items: Sequence[Rated], vectors: np.ndarray, layers: np.ndarray | None, threads: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """Per thread: macro-F1, accuracy and Spearman ρ of a head trained on every *other* thread, and VADER's."""
+    return fold_figures(items, held_out(items, vectors, layers, threads))
+
+
+def fold_figures(items: Sequence[Rated], folds: dict[str, HeldOut]) -> dict[str, dict[str, float]]:
+    """The figures of ``held_out``'s predictions, each thread's next to VADER's on the same items."""
     from scipy.stats import spearmanr
     from sklearn.metrics import accuracy_score, f1_score
 
     from threadscope.analysis import sentiment
 
     out: dict[str, dict[str, float]] = {}
-    groups = np.asarray([i.thread for i in items])
-    for thread in threads:
-        test = np.flatnonzero(groups == thread)
-        train = np.flatnonzero(groups != thread)
-        head = fit([items[i] for i in train], vectors[train], None if layers is None else layers[train])
-        texts = [items[i].text for i in test]
-        truth = [items[i].tone for i in test]
-        model = ToneModel({WITH_LAYERS: head, SENTENCE: head}, {})  # one head either way: predict picks by layers
-        classes, scores = model.predict(texts, vectors[test], layers=None if layers is None else layers[test])
+    for thread, fold in folds.items():
+        texts = [items[i].text for i in fold.rows]
+        truth = [items[i].tone for i in fold.rows]
         compound = [sentiment.score_text(t) or 0.0 for t in texts]
         vader = [sentiment.vader_class(c) for c in compound]
         out[thread] = {
-            "n": len(test),
-            "macro_f1": _r(f1_score(truth, classes, average="macro")),
-            "accuracy": _r(accuracy_score(truth, classes)),
-            "spearman": _r(spearmanr(scores, truth).statistic),
+            "n": len(fold.rows),
+            "macro_f1": _r(f1_score(truth, fold.classes, average="macro")),
+            "accuracy": _r(accuracy_score(truth, fold.classes)),
+            "spearman": _r(spearmanr(fold.scores, truth).statistic),
             "vader_macro_f1": _r(f1_score(truth, vader, average="macro")),
             "vader_accuracy": _r(accuracy_score(truth, vader)),
             "vader_spearman": _r(spearmanr(compound, truth).statistic),
             "reader_mean": _r(float(np.mean(truth))),
-            "model_mean": _r(float(np.mean(scores))),
+            "model_mean": _r(float(np.mean(fold.scores))),
             "vader_mean": _r(float(np.mean(compound))),
         }
     return out

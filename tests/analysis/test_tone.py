@@ -148,3 +148,27 @@ def test_other_embeddings_fall_back_to_vader_with_a_note(shared: Any, tmp_path: 
     assert any("trained tone model reads all-MiniLM-L6-v2" in n for n in result.sentiment["notes"])
     with pytest.raises(InputError, match="--tone must be one of model, vader"):
         threadscope.analyze(spec, embedder=FakeEmbedder(), data_dir=tmp_path, tone="afinn")
+
+
+def test_hostility_measure_is_the_best_precision_at_the_recall_asked() -> None:
+    from benchmarks.quality import best_precision
+
+    truth = [0, 1, 1, 0, 0, 1]
+    score = [0.1, 0.9, 0.4, 0.5, 0.6, 0.3]
+    # recall ≥ 0.5 needs two of the three hostile comments: at 0.4, 2 of the 4 flagged are hostile;
+    # at 0.3, all 3 of the 5 flagged, the better precision
+    assert best_precision(truth, score) == pytest.approx(0.6)
+    assert best_precision(truth, score, recall=1 / 3) == pytest.approx(1.0)
+
+
+def test_extremes_check_follows_the_reports_rule() -> None:
+    from benchmarks.quality import extremes
+    from training.labels import Rated
+
+    texts = ["lovely work, thanks a lot", "short", "this is fine I guess", "awful and broken, do not use", "meh ok"]
+    items = [
+        Rated("t", str(k), text, tone, 0) for k, (text, tone) in enumerate(zip(texts, [1, 1, 0, -1, 0], strict=True))
+    ]
+    # "short" scores highest but has too few words to be quoted; a neutral-class comment is never quoted
+    picked = extremes(items, [0, 1, 2, 3, 4], classes=[1, 1, 1, -1, 0], scores=[0.5, 0.9, 0.2, -0.7, -0.9])
+    assert picked == {1: [1, 0], -1: [-1]}
