@@ -431,9 +431,15 @@ def tone_section(data_dir: Path) -> tuple[list[str], dict[str, Any]]:
         "",
     ]
     lines += extremes_lines(items, predictions, hn)
+    example, most_negative = issue_example_lines(data_dir)
+    lines += example
     hostility, reached = hostility_lines(items, vectors, layers, threads)
     lines += hostility
-    return lines, {"tone": (mean["macro_f1"], mean["vader_macro_f1"], sentence_mean), "hostility": reached}
+    return lines, {
+        "tone": (mean["macro_f1"], mean["vader_macro_f1"], sentence_mean),
+        "hostility": reached,
+        "most_negative": most_negative,
+    }
 
 
 def extremes(
@@ -486,6 +492,50 @@ def extremes_lines(items: Sequence[Rated], predictions: dict[str, HeldOut], hn: 
         "",
     ]
     return lines
+
+
+#: Issue 13's own example: readers' mean tone of sampled comments of three threads whose labels are not shared.
+ISSUE_EXAMPLE = {
+    "hn/items/27145911.json": -0.15,
+    "hn/converted/17338700.json": -0.15,
+    "hn/converted/26312516.json": -0.29,
+}
+
+
+def issue_example_lines(data_dir: Path) -> tuple[list[str], dict[int, str]]:
+    """The shipped model's and VADER's mean tone of the issue's three threads, beside the readers' means it quotes."""
+    model = tone.default_model()
+    embedder = embed.MiniLMEmbedder(data_dir=data_dir)
+    lines = [
+        "### Held-out check: the issue's own comparison",
+        "",
+        "Issue 13 quotes readers' mean tone of sampled comments of three threads whose labels are not shared "
+        '(26312516 "Speed Is the Killer Feature" the most negative). Here the shipped model (trained on every '
+        "shared label, none from these threads) and VADER score every comment of at least 5 words.",
+        "",
+        "| thread | comments | readers (issue 13) | model | VADER |",
+        "|---|---|---|---|---|",
+    ]
+    means: dict[str, tuple[float, float, float]] = {}
+    with embed.EmbeddingCache(data_dir) as cache:
+        for path, readers in ISSUE_EXAMPLE.items():
+            thread = load_file(DATA / path)
+            texts = [p.own_text for p in thread.comments if len(p.own_text.split()) >= sentiment.MIN_WORDS_FOR_EXTREMES]
+            vectors, layers = embed.embed_with_layers(texts, embedder, tone.LAYERS, cache)
+            _, scores = model.predict(texts, vectors, layers=layers)
+            vader = [sentiment.score_text(t) or 0.0 for t in texts]
+            name = Path(path).stem
+            means[name] = (readers, float(np.mean(scores)), float(np.mean(vader)))
+            lines.append(f"| {name} | {len(texts)} | {readers:+.2f} | {means[name][1]:+.3f} | {means[name][2]:+.3f} |")
+    most = {k: min(means, key=lambda t, k=k: means[t][k]) for k in (0, 1, 2)}
+    lines += [
+        "",
+        f"Most negative by readers: {most[0]}; by the model: {most[1]} "
+        f"({'same' if most[1] == most[0] else 'different'}); by VADER: {most[2]} "
+        f"({'same' if most[2] == most[0] else 'different'}).",
+        "",
+    ]
+    return lines, most
 
 
 def _tones(tones: Sequence[int]) -> str:
@@ -568,6 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     g3 = theme_figures.get("guided3", (0.0, 0.0, 0.0))
     tone, vader, sentence_only = tone_figures["tone"]
     hostile_low, hostile_high = tone_figures["hostility"]
+    most_negative = tone_figures["most_negative"]
     match = label_figures["label_match"]
     head = [
         "# Quality against human labels",
@@ -583,6 +634,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(unassigned {g3[1]:.0%}) | {g3[2]:.3f} (BERTopic zero-shot) | ≥ 0.75, ≤ 35% unassigned |",
         f"| tone macro-F1, leave-one-thread-out, HN mean | {tone:.3f} | {vader:.3f} (VADER), "
         f"{sentence_only:.3f} (sentence head) | ≥ 0.60 |",
+        f"| most negative of the issue's three held-out threads | {most_negative[1]} | {most_negative[2]} (VADER) "
+        f"| {most_negative[0]} (readers) |",
         f"| hostility detector, best precision at recall ≥ 0.5, HN threads | {hostile_low:.2f}-{hostile_high:.2f} "
         "| | ≥ 0.6 to be reported |",
         f"| theme label match, seed page | {match['threadscope']:.3f} | {match['KeyBERTInspired']:.3f} "
