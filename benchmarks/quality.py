@@ -25,12 +25,14 @@ Themes (every ``*.themes.json``; today the seed page of HN 24330326):
   MaximalMarginalRelevance) naming the same themes, and BERTopic's defaults;
   the labels of two unlabelled threads (``LABEL_THREADS``) are listed too.
 
-Tone (every ``*.tone*.json``): leave-one-thread-out macro-F1, accuracy and
-Spearman ρ of the tone model (``training/train_tone.py``'s ``fit`` on every
-other thread) next to VADER; whether the model orders the threads by mean
-tone as readers do; how readers rated the comments the report would quote as
-most positive and most negative; and whether a hostility detector on the same
-features reaches what a report needs (precision 0.6 at recall 0.5).
+Tone (every ``*.tone*.json``; ``benchmarks/quality_tone.py``): leave-one-thread-out
+macro-F1, accuracy and Spearman ρ of the tone model (``training/train_tone.py``'s
+``fit`` on every other thread) next to VADER; whether the model orders the
+threads by mean tone as readers do; how readers rated the comments the report
+would quote as most positive and most negative; the issue's three held-out
+threads; what ``compare`` says of each pair against readers; and whether a
+hostility detector on the same features reaches what a report needs
+(precision 0.6 at recall 0.5).
 """
 
 from __future__ import annotations
@@ -49,11 +51,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make ``training`` importable
     sys.path.insert(0, str(ROOT))
 
-from training.labels import DATA, TWEETS, LabelsMissing, Rated, ThemeLabels, load_themes, load_tone, seed_key  # noqa: E402
-from training.train_tone import HeldOut, embeddings, fold_figures, held_out  # noqa: E402
+from training.labels import DATA, LabelsMissing, ThemeLabels, load_themes, seed_key  # noqa: E402
 
+from benchmarks.quality_tone import tone_section  # noqa: E402
 from threadscope import schema  # noqa: E402
-from threadscope.analysis import embed, sentiment, tone  # noqa: E402
+from threadscope.analysis import embed  # noqa: E402
 from threadscope.analysis import themes as theming  # noqa: E402
 from threadscope.sources.files import load_file  # noqa: E402
 
@@ -377,224 +379,6 @@ def labels_section(cases: list[Case]) -> tuple[list[str], dict[str, Any]]:
     return lines, figures
 
 
-def tone_section(data_dir: Path) -> tuple[list[str], dict[str, Any]]:
-    items = load_tone()
-    vectors, layers = embeddings(items, data_dir)
-    threads = sorted({i.thread for i in items}, key=lambda t: (t == TWEETS, t))
-    predictions = held_out(items, vectors, layers, threads)
-    folds = fold_figures(items, predictions)
-    sentence = fold_figures(items, held_out(items, vectors, None, threads))
-    hn = [t for t in threads if t != TWEETS]
-    mean = {k: float(np.mean([folds[t][k] for t in hn])) for k in folds[hn[0]]}
-    sentence_mean = float(np.mean([sentence[t]["macro_f1"] for t in hn]))
-    lines = [
-        "## Tone: leave-one-thread-out",
-        "",
-        "Each thread is scored by a tone model trained on every *other* labelled thread "
-        "(`training/train_tone.py`'s `fit`), next to VADER's compound score (±0.05) on the same items. "
-        "*model* is the default head (MiniLM's sentence vector and its layers 2 and 4, pooled); "
-        "*sentence head* reads the sentence vector only: it scores vectors that come without the layers "
-        "(a corpus's stored vectors), and it was the whole model before the layers were added.",
-        "",
-        "| thread | rated | model macro-F1 | sentence head macro-F1 | VADER macro-F1 | model accuracy "
-        "| VADER accuracy | model ρ | VADER ρ |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for t in threads:
-        f = folds[t]
-        lines.append(
-            f"| {t} | {f['n']} | {f['macro_f1']:.3f} | {sentence[t]['macro_f1']:.3f} | {f['vader_macro_f1']:.3f} "
-            f"| {f['accuracy']:.3f} | {f['vader_accuracy']:.3f} | {f['spearman']:.3f} | {f['vader_spearman']:.3f} |"
-        )
-    lines += [
-        f"| **HN mean** | | **{mean['macro_f1']:.3f}** | {sentence_mean:.3f} | **{mean['vader_macro_f1']:.3f}** "
-        f"| {mean['accuracy']:.3f} | {mean['vader_accuracy']:.3f} | {mean['spearman']:.3f} "
-        f"| {mean['vader_spearman']:.3f} |",
-        "",
-        "### Do threads come out in the readers' order?",
-        "",
-        "Mean tone of each HN thread's rated comments: readers (-1/0/+1), the held-out model's score, VADER.",
-        "",
-        "| thread | readers | model | VADER |",
-        "|---|---|---|---|",
-    ]
-    for t in sorted(hn, key=lambda t: -folds[t]["reader_mean"]):
-        f = folds[t]
-        lines.append(f"| {t} | {f['reader_mean']:+.3f} | {f['model_mean']:+.3f} | {f['vader_mean']:+.3f} |")
-    order = {k: sorted(hn, key=lambda t, k=k: -folds[t][k]) for k in ("reader_mean", "model_mean", "vader_mean")}
-    lines += [
-        "",
-        f"Order by readers: {' > '.join(order['reader_mean'])}; model: {' > '.join(order['model_mean'])} "
-        f"({'same' if order['model_mean'] == order['reader_mean'] else 'different'}); VADER: "
-        f"{' > '.join(order['vader_mean'])} "
-        f"({'same' if order['vader_mean'] == order['reader_mean'] else 'different'}).",
-        "",
-    ]
-    lines += extremes_lines(items, predictions, hn)
-    example, most_negative = issue_example_lines(data_dir)
-    lines += example
-    hostility, reached = hostility_lines(items, vectors, layers, threads)
-    lines += hostility
-    return lines, {
-        "tone": (mean["macro_f1"], mean["vader_macro_f1"], sentence_mean),
-        "hostility": reached,
-        "most_negative": most_negative,
-    }
-
-
-def extremes(
-    items: Sequence[Rated], rows: Sequence[int], classes: Sequence[int], scores: Sequence[float]
-) -> dict[int, list[int]]:
-    """Readers' tone of the comments the report would quote as most positive (+1) and most negative (-1).
-
-    The report's rule (``sentiment._extremes``): comments of the right class with at least
-    ``MIN_WORDS_FOR_EXTREMES`` words, the ``TOP_EXTREMES`` highest (lowest) scores.
-    """
-    out = {}
-    for sign in (1, -1):
-        pool = [
-            (score, row)
-            for row, c, score in zip(rows, classes, scores, strict=True)
-            if c == sign and len(sentiment.clean_text(items[row].text).split()) >= sentiment.MIN_WORDS_FOR_EXTREMES
-        ]
-        pool.sort(key=lambda sr: -sign * sr[0])
-        out[sign] = [items[row].tone for _, row in pool[: sentiment.TOP_EXTREMES]]
-    return out
-
-
-def extremes_lines(items: Sequence[Rated], predictions: dict[str, HeldOut], hn: Sequence[str]) -> list[str]:
-    lines = [
-        "### Do the report's most positive and most negative comments read as such?",
-        "",
-        f"Per HN thread, the {sentiment.TOP_EXTREMES} rated comments the report would quote as most positive and as "
-        "most negative (its own rule, among the rated comments), and how readers rated them (+ / 0 / −). "
-        "*model*: the held-out model; *VADER*: the compound score and its ±0.05 classes.",
-        "",
-        "| thread | model, most positive | model, most negative | VADER, most positive | VADER, most negative |",
-        "|---|---|---|---|---|",
-    ]
-    totals: dict[str, list[int]] = {"m+": [], "m-": [], "v+": [], "v-": []}
-    for t in hn:
-        fold = predictions[t]
-        compound = [sentiment.score_text(items[r].text) or 0.0 for r in fold.rows]
-        ours = extremes(items, fold.rows, fold.classes, fold.scores)
-        vader = extremes(items, fold.rows, [sentiment.vader_class(c) for c in compound], compound)
-        cells = {"m+": ours[1], "m-": ours[-1], "v+": vader[1], "v-": vader[-1]}
-        for key, tones in cells.items():
-            totals[key] += tones
-        lines.append(f"| {t} | " + " | ".join(_tones(tones) for tones in cells.values()) + " |")
-    right = {k: sum(t == (1 if k.endswith("+") else -1) for t in v) for k, v in totals.items()}
-    lines += [
-        "",
-        f"Readers agree with {right['m+']} of the model's {len(totals['m+'])} most positive and "
-        f"{right['m-']} of its {len(totals['m-'])} most negative comments; with {right['v+']} of VADER's "
-        f"{len(totals['v+'])} most positive and {right['v-']} of its {len(totals['v-'])} most negative.",
-        "",
-    ]
-    return lines
-
-
-#: Issue 13's own example: readers' mean tone of sampled comments of three threads whose labels are not shared.
-ISSUE_EXAMPLE = {
-    "hn/items/27145911.json": -0.15,
-    "hn/converted/17338700.json": -0.15,
-    "hn/converted/26312516.json": -0.29,
-}
-
-
-def issue_example_lines(data_dir: Path) -> tuple[list[str], dict[int, str]]:
-    """The shipped model's and VADER's mean tone of the issue's three threads, beside the readers' means it quotes."""
-    model = tone.default_model()
-    embedder = embed.MiniLMEmbedder(data_dir=data_dir)
-    lines = [
-        "### Held-out check: the issue's own comparison",
-        "",
-        "Issue 13 quotes readers' mean tone of sampled comments of three threads whose labels are not shared "
-        '(26312516 "Speed Is the Killer Feature" the most negative). Here the shipped model (trained on every '
-        "shared label, none from these threads) and VADER score every comment of at least 5 words.",
-        "",
-        "| thread | comments | readers (issue 13) | model | VADER |",
-        "|---|---|---|---|---|",
-    ]
-    means: dict[str, tuple[float, float, float]] = {}
-    with embed.EmbeddingCache(data_dir) as cache:
-        for path, readers in ISSUE_EXAMPLE.items():
-            thread = load_file(DATA / path)
-            texts = [p.own_text for p in thread.comments if len(p.own_text.split()) >= sentiment.MIN_WORDS_FOR_EXTREMES]
-            vectors, layers = embed.embed_with_layers(texts, embedder, tone.LAYERS, cache)
-            _, scores = model.predict(texts, vectors, layers=layers)
-            vader = [sentiment.score_text(t) or 0.0 for t in texts]
-            name = Path(path).stem
-            means[name] = (readers, float(np.mean(scores)), float(np.mean(vader)))
-            lines.append(f"| {name} | {len(texts)} | {readers:+.2f} | {means[name][1]:+.3f} | {means[name][2]:+.3f} |")
-    most = {k: min(means, key=lambda t, k=k: means[t][k]) for k in (0, 1, 2)}
-    lines += [
-        "",
-        f"Most negative by readers: {most[0]}; by the model: {most[1]} "
-        f"({'same' if most[1] == most[0] else 'different'}); by VADER: {most[2]} "
-        f"({'same' if most[2] == most[0] else 'different'}).",
-        "",
-    ]
-    return lines, most
-
-
-def _tones(tones: Sequence[int]) -> str:
-    return " ".join({1: "+", 0: "0", -1: "−"}[t] for t in tones) or "none"
-
-
-#: What a hostility detector must reach, leave-one-thread-out, before a report may show it (issue 13).
-HOSTILE_PRECISION, HOSTILE_RECALL = 0.6, 0.5
-
-
-def best_precision(truth: Sequence[int], score: Sequence[float], recall: float = HOSTILE_RECALL) -> float:
-    """The highest precision of ``score >= threshold`` over every threshold whose recall reaches ``recall``."""
-    from sklearn.metrics import precision_recall_curve
-
-    precision, reached, _ = precision_recall_curve(np.asarray(truth), np.asarray(score))
-    return float(precision[reached >= recall].max())
-
-
-def hostility_lines(
-    items: Sequence[Rated], vectors: np.ndarray, layers: np.ndarray, threads: Sequence[str]
-) -> tuple[list[str], tuple[float, float]]:
-    """A hostility detector on the tone model's features, leave-one-thread-out, against VADER's negativity."""
-    from sklearn.linear_model import LogisticRegression
-
-    x = tone.features([i.text for i in items], vectors, layers=layers)
-    hostile = np.asarray([i.hostile for i in items])
-    groups = np.asarray([i.thread for i in items])
-    lines = [
-        "### Hostility",
-        "",
-        "Comments that attack people (`hostile`). A logistic regression on the default head's features "
-        "(`class_weight='balanced'`, C = 1), trained on every other thread; VADER ranks by its negativity "
-        f"(−compound). Each cell is the best precision at recall ≥ {HOSTILE_RECALL}, with the threshold chosen "
-        "on the thread itself: an upper bound on what a report could claim.",
-        "",
-        "| thread | rated | hostile | detector precision | VADER precision |",
-        "|---|---|---|---|---|",
-    ]
-    reached: list[float] = []
-    for t in threads:
-        test, train = groups == t, groups != t
-        detector = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit(x[train], hostile[train])
-        ours = best_precision(hostile[test], detector.predict_proba(x[test])[:, 1])
-        vader = best_precision(
-            hostile[test], [-(sentiment.score_text(items[r].text) or 0.0) for r in np.flatnonzero(test)]
-        )
-        if t != TWEETS:
-            reached.append(ours)
-        lines.append(f"| {t} | {int(test.sum())} | {int(hostile[test].sum())} | {ours:.2f} | {vader:.2f} |")
-    verdict = (
-        "reaches the goal on every HN thread"
-        if min(reached) >= HOSTILE_PRECISION
-        else f"does not reach precision {HOSTILE_PRECISION} at recall {HOSTILE_RECALL} on every HN thread, so "
-        "reports do not show hostility"
-    )
-    lines += ["", f"The detector {verdict}.", ""]
-    return lines, (min(reached), max(reached))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=OUT)
@@ -619,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     tone, vader, sentence_only = tone_figures["tone"]
     hostile_low, hostile_high = tone_figures["hostility"]
     most_negative = tone_figures["most_negative"]
+    verdicts = {k: f"{sum(v)} named, {v[1]} against readers" for k, v in tone_figures["verdicts"].items()}
     match = label_figures["label_match"]
     head = [
         "# Quality against human labels",
@@ -636,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{sentence_only:.3f} (sentence head) | ≥ 0.60 |",
         f"| most negative of the issue's three held-out threads | {most_negative[1]} | {most_negative[2]} (VADER) "
         f"| {most_negative[0]} (readers) |",
+        f"| `compare`'s verdicts on 9 pairs of threads | {verdicts['after']} | {verdicts['before']} (model, "
+        f"comments alone), {verdicts['vader']} (VADER) | none against readers |",
         f"| hostility detector, best precision at recall ≥ 0.5, HN threads | {hostile_low:.2f}-{hostile_high:.2f} "
         "| | ≥ 0.6 to be reported |",
         f"| theme label match, seed page | {match['threadscope']:.3f} | {match['KeyBERTInspired']:.3f} "

@@ -141,6 +141,18 @@ def fold_figures(items: Sequence[Rated], folds: dict[str, HeldOut]) -> dict[str,
     return out
 
 
+def thread_error_sd(folds: dict[str, dict[str, float]], threads: Sequence[str], mean: str) -> float:
+    """How far a method's mean tone of a thread strays from the readers', from one thread to another.
+
+    Per held-out thread, the method's mean score (``mean``: ``model_mean`` or
+    ``vader_mean``) minus the readers' mean class; the standard deviation of
+    those errors over ``threads`` (ddof 1). A constant offset cancels when two
+    threads are compared; this spread does not, so ``compare`` counts it.
+    """
+    errors = [folds[t][mean] - folds[t]["reader_mean"] for t in threads]
+    return _r(float(np.std(errors, ddof=1)))
+
+
 def _r(value: float) -> float:
     return round(float(value), 3) + 0.0
 
@@ -180,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                 "how": "leave-one-thread-out: trained on every other labelled thread, scored on the one left out",
                 "hn_macro_f1": _r(float(np.mean([folds[t]["macro_f1"] for t in hn]))),
                 "hn_vader_macro_f1": _r(float(np.mean([folds[t]["vader_macro_f1"] for t in hn]))),
+                "thread_error_sd": thread_error_sd(folds, hn, "model_mean"),
+                "vader_thread_error_sd": thread_error_sd(folds, hn, "vader_mean"),
                 "by_thread": folds,
             },
         }

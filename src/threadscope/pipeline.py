@@ -159,7 +159,7 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
         theme_of[g][post_id] = theme
     clock.lap("themes")
 
-    method = sentiment.VADER_METHOD if tone_note is not None or tone == "vader" else _model_method(layers is not None)
+    method = _vader_method() if tone_note is not None or tone == "vader" else _model_method(layers is not None)
     results = [
         ThreadResults(
             thread=t,
@@ -220,6 +220,12 @@ def _model_method(with_layers: bool) -> schema.ToneMethod:
     from threadscope.analysis import tone as toning
 
     return toning.method(head=toning.WITH_LAYERS if with_layers else toning.SENTENCE)
+
+
+def _vader_method() -> schema.ToneMethod:
+    from threadscope.analysis import tone as toning
+
+    return toning.vader_method()
 
 
 # --- results ---------------------------------------------------------------
@@ -312,7 +318,9 @@ def comparison_results(
     assigned = [{pid: t for pid, t in part.theme_of.items() if t is not None} for part in done.threads]
     pairs: list[schema.Pair] = [
         {**stats, "verdict": verdict(stats, min_scored)}
-        for stats in comparing.compare_all(keys, values, seed=options.seed, min_scored=min_scored)
+        for stats in comparing.compare_all(
+            keys, values, seed=options.seed, min_scored=min_scored, thread_error_sd=_thread_error(done.threads)
+        )
     ]
     joint: list[schema.JointTheme] = [
         {
@@ -352,6 +360,12 @@ def comparison_results(
             "timings_s": clock.timings,
         },
     }
+
+
+def _thread_error(parts: Sequence[ThreadResults]) -> float | None:
+    """The tone method's error from thread to thread (``analysis.compare``), as its ``sentiment.method`` states it."""
+    errors = {part.sentiment["method"].get("thread_error_sd") for part in parts}
+    return errors.pop() if len(errors) == 1 else None
 
 
 def letter(index: int) -> str:

@@ -238,6 +238,7 @@ class ToneMethod(TypedDict, total=False):
     text: str
     features: str
     evaluation: dict[str, Any] | None
+    thread_error_sd: float | None
     agreement: str
     ci95: str
     min_words_for_extremes: int
@@ -394,6 +395,8 @@ class PairStats(TypedDict):
     effect_size: float | None
     effect_magnitude: str | None
     comparable: bool
+    thread_error_sd: float | None
+    ci95_with_thread_error: list[float] | None
     direction: Literal["a", "b"] | None
 
 

@@ -151,6 +151,30 @@ def test_compare_pair_without_a_clear_difference_says_so() -> None:
     assert "more positive" not in pair["verdict"]
 
 
+def test_thread_error_widens_the_interval_and_can_withdraw_a_verdict() -> None:
+    rng = np.random.default_rng(5)
+    a, b = list(rng.normal(0.0, 0.4, 400)), list(rng.normal(-0.2, 0.4, 400))
+    alone = judged("a", "b", a, b, seed=1)
+    assert alone["direction"] == "a" and alone["ci95_with_thread_error"] is None and alone["thread_error_sd"] is None
+    counted = judged("a", "b", a, b, seed=1, thread_error_sd=0.1)
+    low, high = counted["ci95_with_thread_error"]
+    # the same difference and sampling interval; the wider one adds 1.96·√2·σ in quadrature
+    assert counted["mean_diff"] == alone["mean_diff"] and counted["ci95"] == alone["ci95"]
+    sampling = (alone["ci95"][1] - alone["ci95"][0]) / (2 * 1.96)
+    assert high - low == pytest.approx(2 * 1.96 * np.hypot(sampling, np.sqrt(2) * 0.1), abs=1e-3)
+    assert low < 0 < high and counted["direction"] is None
+    assert counted["verdict"].startswith(
+        f"No clear difference in tone between a and b (difference {alone['mean_diff']:+.2f}"
+    )
+    assert "counting how far the tone method strays from readers" in counted["verdict"]
+    # a difference larger than the method's error from thread to thread is still named, from the right side
+    clear = judged("b", "a", b, [x + 0.5 for x in a], seed=1, thread_error_sd=0.1)
+    assert clear["direction"] == "b" and clear["ci95_with_thread_error"][1] < 0
+    assert clear["verdict"].startswith("Comments in a read more positive than in b (difference +0.")
+    w_low, w_high = clear["ci95_with_thread_error"]
+    assert f"{-w_high:+.2f} to {-w_low:+.2f} counting".replace("-", "−") in clear["verdict"]
+
+
 def test_compare_pair_flags_small_and_too_small_samples() -> None:
     small = judged("a", "b", [0.8, 0.7, 0.9, 0.6, 0.8], [-0.8, -0.7, -0.9, -0.6, -0.8], seed=1)
     assert small["comparable"] and "samples are small (5 and 5" in small["verdict"]

@@ -34,6 +34,16 @@ def test_shipped_model_is_small_and_well_formed() -> None:
         assert head.meta["evaluation"]["hn_macro_f1"] > head.meta["evaluation"]["hn_vader_macro_f1"]
     # the layers earn their place: the default head agrees with readers more often on threads it never saw
     assert with_layers.meta["evaluation"]["hn_macro_f1"] > sentence.meta["evaluation"]["hn_macro_f1"]
+    # each head, and VADER, carry their error from thread to thread, which compare counts
+    for head in (with_layers, sentence):
+        assert 0 < head.meta["evaluation"]["thread_error_sd"] < 0.5
+        assert 0 < head.meta["evaluation"]["vader_thread_error_sd"] < 0.5
+    assert tone.method(model)["thread_error_sd"] == with_layers.meta["evaluation"]["thread_error_sd"]
+    assert tone.method(model, head=tone.SENTENCE)["thread_error_sd"] == sentence.meta["evaluation"]["thread_error_sd"]
+    vader = tone.vader_method(model)
+    assert (
+        vader["name"] == "VADER" and vader["thread_error_sd"] == with_layers.meta["evaluation"]["vader_thread_error_sd"]
+    )
 
 
 def test_model_file_round_trips_and_rejects_other_files() -> None:
@@ -151,7 +161,7 @@ def test_other_embeddings_fall_back_to_vader_with_a_note(shared: Any, tmp_path: 
 
 
 def test_hostility_measure_is_the_best_precision_at_the_recall_asked() -> None:
-    from benchmarks.quality import best_precision
+    from benchmarks.quality_tone import best_precision
 
     truth = [0, 1, 1, 0, 0, 1]
     score = [0.1, 0.9, 0.4, 0.5, 0.6, 0.3]
@@ -162,7 +172,7 @@ def test_hostility_measure_is_the_best_precision_at_the_recall_asked() -> None:
 
 
 def test_extremes_check_follows_the_reports_rule() -> None:
-    from benchmarks.quality import extremes
+    from benchmarks.quality_tone import extremes
     from training.labels import Rated
 
     texts = ["lovely work, thanks a lot", "short", "this is fine I guess", "awful and broken, do not use", "meh ok"]
@@ -172,3 +182,28 @@ def test_extremes_check_follows_the_reports_rule() -> None:
     # "short" scores highest but has too few words to be quoted; a neutral-class comment is never quoted
     picked = extremes(items, [0, 1, 2, 3, 4], classes=[1, 1, 1, -1, 0], scores=[0.5, 0.9, 0.2, -0.7, -0.9])
     assert picked == {1: [1, 0], -1: [-1]}
+
+
+@pytest.mark.model
+def test_compare_names_no_difference_readers_contradict(real_embedder: Any, shared: Any, tmp_path: Path) -> None:
+    """Issue 13's own example, threads whose labels are not shared: readers rate 26312516 the most negative.
+
+    From the comments alone the model named 26312516 more positive than both others; counting its error from
+    thread to thread, compare must not name any pair against what readers say.
+    """
+    import threadscope
+
+    paths = ("hn/items/27145911.json", "hn/converted/17338700.json", "hn/converted/26312516.json")
+    result = threadscope.compare([str(shared(p)) for p in paths], embedder=real_embedder, data_dir=tmp_path)
+    readers = {("27145911", "17338700"): None, ("27145911", "26312516"): "a", ("17338700", "26312516"): "a"}
+    pairs = {(p["a"].split(":")[1], p["b"].split(":")[1]): p for p in result.results["pairs"]}
+    assert set(pairs) == set(readers)
+    for key, pair in pairs.items():
+        assert (
+            pair["thread_error_sd"]
+            == tone.default_model().heads[tone.WITH_LAYERS].meta["evaluation"]["thread_error_sd"]
+        )
+        assert (
+            pair["ci95_with_thread_error"][0] < pair["ci95"][0] and pair["ci95"][1] < pair["ci95_with_thread_error"][1]
+        )
+        assert pair["direction"] in (None, readers[key]), (key, pair["verdict"])

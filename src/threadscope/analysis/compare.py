@@ -4,8 +4,8 @@ Everything here takes plain data (scores, theme assignments, the dicts other
 analyses return) and returns plain, JSON-serialisable data; ``api.compare``
 does the loading, embedding and theme modelling.
 
-Tone, per pair of threads A and B (comments scored by VADER, see
-``analysis.sentiment``):
+Tone, per pair of threads A and B (comments scored by the tone model or
+VADER, see ``analysis.sentiment``):
 
 - ``mean_diff`` is mean(A) − mean(B), so a positive value means A's comments
   read more positive. Its 95% interval is a percentile bootstrap that
@@ -17,6 +17,14 @@ Tone, per pair of threads A and B (comments scored by VADER, see
 - ``effect_size`` is Cliff's delta, P(a > b) − P(a < b) over all cross-thread
   pairs of comments, which equals the rank-biserial correlation 2U/(n_A n_B) − 1.
   Its magnitude is named with Romano et al.'s (2006) cut-offs.
+- ``ci95_with_thread_error`` widens that interval by the tone method's own
+  error from one thread to another (``thread_error_sd``, measured
+  leave-one-thread-out on the readers' labels by ``training/train_tone.py``):
+  a method that reads one thread's topic as warmer than another's is wrong by
+  the same amount on every comment of it, which no resampling of comments
+  shows. With σ that error's standard deviation and s the bootstrap's standard
+  error (its interval's half-width / 1.96), the interval is
+  mean_diff ± 1.96·√(s² + 2σ²); ``direction`` is read from it when σ is known.
 - what a pair means in words is the report layer's (``report.verdict``).
 
 Themes: one topic model over the comments of all threads together, so a theme
@@ -106,6 +114,7 @@ def compare_pair(
     seed: int = 0,
     n_boot: int = N_BOOT,
     min_scored: int = MIN_SCORED,
+    thread_error_sd: float | None = None,
 ) -> schema.PairStats:
     """Compare the tone of two threads' comments.
 
@@ -118,13 +127,16 @@ def compare_pair(
         n_boot: bootstrap resamples.
         min_scored: fewer scored comments than this on either side and the
             pair is not compared (``comparable`` false, statistics ``None``).
+        thread_error_sd: the scoring method's error from thread to thread
+            (see the module docstring), or ``None`` when it is not known.
 
     Returns:
         ``a``, ``b``, ``n_a``, ``n_b``, ``mean_a``, ``mean_b``, ``mean_diff``
         (a − b), ``ci95``, ``mann_whitney_u``, ``p_value``, ``effect_size``
-        (Cliff's delta), ``effect_magnitude``, ``comparable``, ``direction``
+        (Cliff's delta), ``effect_magnitude``, ``comparable``,
+        ``thread_error_sd``, ``ci95_with_thread_error``, ``direction``
         (``"a"``, ``"b"`` or ``None``: which thread reads clearly more
-        positive).
+        positive, by the wider interval when there is one).
 
     """
     n_a, n_b = len(a_scores), len(b_scores)
@@ -142,6 +154,8 @@ def compare_pair(
         "effect_size": None,
         "effect_magnitude": None,
         "comparable": False,
+        "thread_error_sd": thread_error_sd,
+        "ci95_with_thread_error": None,
         "direction": None,
     }
     if min(n_a, n_b) < max(min_scored, 2):
@@ -152,11 +166,14 @@ def compare_pair(
     u, p = tested
     delta = cliffs_delta(u, n_a, n_b)
     diff = round4(float(np.mean(a_scores)) - float(np.mean(b_scores)))
-    direction: Literal["a", "b"] | None = None if ci[0] <= 0.0 <= ci[1] else ("a" if ci[0] > 0 else "b")
+    wide = None if thread_error_sd is None else with_thread_error(diff, ci, thread_error_sd)
+    low, high = wide or ci
+    direction: Literal["a", "b"] | None = None if low <= 0.0 <= high else ("a" if low > 0 else "b")
     row.update(
         {
             "mean_diff": diff,
             "ci95": ci,
+            "ci95_with_thread_error": wide,
             "mann_whitney_u": round4(u),
             "p_value": p,
             "effect_size": delta,
@@ -168,6 +185,13 @@ def compare_pair(
     return row
 
 
+def with_thread_error(diff: float, ci: Sequence[float], thread_error_sd: float) -> list[float]:
+    """``diff``'s 95% interval once the method's error from thread to thread is counted (module docstring)."""
+    sampling = (ci[1] - ci[0]) / (2 * 1.96)
+    half = 1.96 * math.sqrt(sampling**2 + 2 * thread_error_sd**2)
+    return [round4(diff - half), round4(diff + half)]
+
+
 def compare_all(
     labels: Sequence[str],
     scores: Sequence[Sequence[float]],
@@ -175,10 +199,20 @@ def compare_all(
     seed: int = 0,
     n_boot: int = N_BOOT,
     min_scored: int = MIN_SCORED,
+    thread_error_sd: float | None = None,
 ) -> list[schema.PairStats]:
     """``compare_pair`` for every pair of threads, in input order (A–B, A–C, B–C…)."""
     return [
-        compare_pair(labels[i], labels[j], scores[i], scores[j], seed=seed, n_boot=n_boot, min_scored=min_scored)
+        compare_pair(
+            labels[i],
+            labels[j],
+            scores[i],
+            scores[j],
+            seed=seed,
+            n_boot=n_boot,
+            min_scored=min_scored,
+            thread_error_sd=thread_error_sd,
+        )
         for i in range(len(labels))
         for j in range(i + 1, len(labels))
     ]

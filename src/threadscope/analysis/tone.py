@@ -213,6 +213,12 @@ class ToneModel:
         return cls({name: Head.from_dict(head) for name, head in heads.items()}, payload)
 
 
+def vader_method(model: ToneModel | None = None) -> schema.ToneMethod:
+    """VADER's ``sentiment.method`` block, with its error from thread to thread measured on the same labels."""
+    evaluation = (model or default_model()).heads[WITH_LAYERS].meta.get("evaluation") or {}
+    return {**sentiment.VADER_METHOD, "thread_error_sd": evaluation.get("vader_thread_error_sd")}
+
+
 def _round(value: float) -> float:
     # 6 decimals: far below what moves a prediction, and it absorbs the last-bit
     # differences a different BLAS or thread count leaves in the fit.
@@ -238,6 +244,7 @@ def method(model: ToneModel | None = None, head: str = WITH_LAYERS) -> schema.To
         "text": "the author's own words; quoted lines removed (and URLs and code for its VADER features)",
         "features": f"all-MiniLM-L6-v2 embedding{layers}, VADER's four scores, question/exclamation/length",
         "evaluation": evaluation or None,
+        "thread_error_sd": evaluation.get("thread_error_sd"),
         "agreement": agreed,
         "caveats": [
             "Tone is the attitude of each author's own words (complaint, praise, neutral information), "

@@ -68,6 +68,12 @@ HOW_TO_READ_PAIRS = (
     "many comments mean anything. With "
     "several pairs, one difference in twenty can clear the 95% bar by chance."
 )
+HOW_TO_READ_THREAD_ERROR = (
+    "The wider interval also counts how far the tone method's mean of a thread strays from readers' from "
+    "one thread to another (standard deviation {sd}, measured on labelled threads it was not trained on): "
+    "a thread's subject can make all of its comments read warmer or colder, which resampling comments "
+    "cannot show. A thread is named more positive only when that wider interval excludes zero."
+)
 DISTINCTIVE_METHOD = (
     "Distinctiveness is the weighted log-odds ratio with an informative Dirichlet prior "
     "(Monroe, Colaresi & Quinn 2008) of the theme's count in one thread against all the others; "
@@ -193,33 +199,35 @@ def _tone_section(results: schema.ComparisonResults, doc: Document, figures: Map
     doc.add(Heading(3, inlines("Side by side")))
     doc.add(BulletList(tuple(inlines(clean(p["verdict"])) for p in pairs)))
     letters = {e["key"]: e["letter"] for e in results["threads"]}
+    error = next((sd for p in pairs if (sd := p.get("thread_error_sd")) is not None), None)
     table_rows = []
     for p in pairs:
         pv = p["p_value"]
         delta = p["effect_size"]
+        wide = (cell(_interval(p.get("ci95_with_thread_error"))),) if error is not None else ()
         table_rows.append(
             (
                 cell(f"{letters[p['a']]} − {letters[p['b']]}"),
                 cell(f"{_count(p['n_a'])} / {_count(p['n_b'])}"),
                 cell(fmt.signed(p["mean_diff"])),
                 cell(_interval(p["ci95"])),
+                *wide,
                 cell("–" if pv is None else fmt.p_value(pv)),
                 cell("–" if delta is None else f"{fmt.signed(delta)} ({clean(p['effect_magnitude'])})"),
             )
         )
+    wide_header = ("95% CI with thread error",) if error is not None else ()
     doc.add(
         Table(
-            ("Pair", "Comments", "Difference in mean", "95% CI", "Mann-Whitney p", "Cliff's delta"),
+            ("Pair", "Comments", "Difference in mean", "95% CI", *wide_header, "Mann-Whitney p", "Cliff's delta"),
             tuple(table_rows),
-            (False, True, True, True, True, True),
+            (False, True, True, True, *(True,) * len(wide_header), True, True),
         )
     )
-    doc.add(
-        Paragraph(
-            inlines(HOW_TO_READ_PAIRS),
-            note=True,
-        )
-    )
+    note = HOW_TO_READ_PAIRS
+    if error is not None:
+        note += " " + HOW_TO_READ_THREAD_ERROR.format(sd=f"{error:.2f}")
+    doc.add(Paragraph(inlines(note), note=True))
 
 
 def _themes_section(results: schema.ComparisonResults, doc: Document, figures: Mapping[str, Planned]) -> None:
