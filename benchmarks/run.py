@@ -100,19 +100,24 @@ def prepare() -> dict[str, Path]:
     inputs["1079"] = WORK / "flat-1079.json"
     inputs["1079"].write_text(json.dumps(flat_thread))
     for n in (1000, 2500, 5000):
-        rng = random.Random(n)
-        comments = []
-        for i in range(n):
-            # Two real comments joined: real language, and every text distinct so nothing is deduplicated.
-            a, b = rng.sample(pool, 2)
-            parent = 1 if i < n // 10 or rng.random() < 0.2 else 10 + rng.randrange(i)
-            comments.append(
-                {"id": 10 + i, "author": f"user{rng.randrange(n // 3)}", "text": f"{a}<p>{b}", "parent": parent}
-            )
-        path = WORK / f"synthetic-{n}.json"
-        path.write_text(json.dumps(items_json(f"Synthetic thread, {n} comments", comments)))
-        inputs[f"synthetic-{n}"] = path
+        inputs[f"synthetic-{n}"] = synthetic(pool, n)
     return inputs
+
+
+def synthetic(pool: list[str], n: int) -> Path:
+    """Write a synthetic ``n``-comment thread of real comment texts into benchmarks/out/, seeded by ``n``."""
+    rng = random.Random(n)
+    comments = []
+    for i in range(n):
+        # Two real comments joined: real language, and every text distinct so nothing is deduplicated.
+        a, b = rng.sample(pool, 2)
+        parent = 1 if i < n // 10 or rng.random() < 0.2 else 10 + rng.randrange(i)
+        comments.append(
+            {"id": 10 + i, "author": f"user{rng.randrange(n // 3)}", "text": f"{a}<p>{b}", "parent": parent}
+        )
+    path = WORK / f"synthetic-{n}.json"
+    path.write_text(json.dumps(items_json(f"Synthetic thread, {n} comments", comments)))
+    return path
 
 
 def environment(data_dir: Path) -> dict[str, str]:
@@ -137,7 +142,15 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="one repetition; skip the 5,000-comment baseline")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument(
+        "--synthetic", type=int, metavar="N", help="only write a synthetic N-comment thread (e.g. 50000) and exit"
+    )
     args = parser.parse_args()
+    if args.synthetic:
+        flat = json.loads((DATA / "hn/flat/48849066.comments.json").read_text())
+        WORK.mkdir(parents=True, exist_ok=True)
+        print(synthetic([c["text"] for c in flat if c.get("text")], args.synthetic))
+        return
     reps = 1 if args.quick else args.reps
     if not DATA.exists():
         raise SystemExit(f"{DATA} is missing: the benchmark reads the real threads there")
