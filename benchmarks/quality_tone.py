@@ -77,12 +77,14 @@ def tone_section(data_dir: Path) -> tuple[list[str], dict[str, Any]]:
         f"({'same' if order['vader_mean'] == order['reader_mean'] else 'different'}).",
         "",
     ]
-    lines += extremes_lines(items, predictions, hn)
+    compound = np.asarray([sentiment.score_text(i.text) or 0.0 for i in items])  # VADER, once for every check
+    lines += extremes_lines(items, predictions, hn, compound)
     example, most_negative, example_scores = issue_example_lines(data_dir)
     lines += example
-    verdicts, tally = verdict_lines(items, predictions, hn, thread_error_sd(folds, hn, "model_mean"), example_scores)
+    error_sd = thread_error_sd(folds, hn, "model_mean")
+    verdicts, tally = verdict_lines(items, predictions, hn, compound, error_sd, example_scores)
     lines += verdicts
-    hostility, reached = hostility_lines(items, vectors, layers, threads)
+    hostility, reached = hostility_lines(items, vectors, layers, threads, compound)
     lines += hostility
     return lines, {
         "tone": (mean["macro_f1"], mean["vader_macro_f1"], sentence_mean),
@@ -112,7 +114,9 @@ def extremes(
     return out
 
 
-def extremes_lines(items: Sequence[Rated], predictions: dict[str, HeldOut], hn: Sequence[str]) -> list[str]:
+def extremes_lines(
+    items: Sequence[Rated], predictions: dict[str, HeldOut], hn: Sequence[str], compound: np.ndarray
+) -> list[str]:
     lines = [
         "### Do the report's most positive and most negative comments read as such?",
         "",
@@ -126,9 +130,9 @@ def extremes_lines(items: Sequence[Rated], predictions: dict[str, HeldOut], hn: 
     totals: dict[str, list[int]] = {"m+": [], "m-": [], "v+": [], "v-": []}
     for t in hn:
         fold = predictions[t]
-        compound = [sentiment.score_text(items[r].text) or 0.0 for r in fold.rows]
+        vader_scores = compound[fold.rows].tolist()
         ours = extremes(items, fold.rows, fold.classes, fold.scores)
-        vader = extremes(items, fold.rows, [sentiment.vader_class(c) for c in compound], compound)
+        vader = extremes(items, fold.rows, [sentiment.vader_class(c) for c in vader_scores], vader_scores)
         cells = {"m+": ours[1], "m-": ours[-1], "v+": vader[1], "v-": vader[-1]}
         for key, tones in cells.items():
             totals[key] += tones
@@ -152,7 +156,9 @@ ISSUE_EXAMPLE = {
 }
 
 
-def issue_example_lines(data_dir: Path) -> tuple[list[str], dict[int, str], dict[str, list[float]]]:
+def issue_example_lines(
+    data_dir: Path,
+) -> tuple[list[str], dict[int, str], tuple[dict[str, list[float]], dict[str, list[float]]]]:
     """The shipped model's and VADER's mean tone of the issue's three threads, beside the readers' means it quotes."""
     model = tone.default_model()
     embedder = embed.MiniLMEmbedder(data_dir=data_dir)
@@ -168,6 +174,7 @@ def issue_example_lines(data_dir: Path) -> tuple[list[str], dict[int, str], dict
     ]
     means: dict[str, tuple[float, float, float]] = {}
     scored: dict[str, list[float]] = {}
+    scored_vader: dict[str, list[float]] = {}
     with embed.EmbeddingCache(data_dir) as cache:
         for path, readers in ISSUE_EXAMPLE.items():
             thread = load_file(DATA / path)
@@ -177,7 +184,7 @@ def issue_example_lines(data_dir: Path) -> tuple[list[str], dict[int, str], dict
             vader = [sentiment.score_text(t) or 0.0 for t in texts]
             name = Path(path).stem
             scored[name] = scores
-            scored[f"{name} VADER"] = vader
+            scored_vader[name] = vader
             means[name] = (readers, float(np.mean(scores)), float(np.mean(vader)))
             lines.append(f"| {name} | {len(texts)} | {readers:+.2f} | {means[name][1]:+.3f} | {means[name][2]:+.3f} |")
     most = {k: min(means, key=lambda t, k=k: means[t][k]) for k in (0, 1, 2)}
@@ -188,7 +195,7 @@ def issue_example_lines(data_dir: Path) -> tuple[list[str], dict[int, str], dict
         f"({'same' if most[2] == most[0] else 'different'}).",
         "",
     ]
-    return lines, most, scored
+    return lines, most, (scored, scored_vader)
 
 
 #: What readers say of each pair of the issue's threads (26312516 the more negative; the other two alike).
@@ -199,8 +206,9 @@ def verdict_lines(
     items: Sequence[Rated],
     predictions: dict[str, HeldOut],
     hn: Sequence[str],
+    compound: np.ndarray,
     error_sd: float,
-    example: dict[str, list[float]],
+    example: tuple[dict[str, list[float]], dict[str, list[float]]],
 ) -> tuple[list[str], dict[str, list[int]]]:
     """What ``compare`` would say of each pair of threads, with and without the model's thread error, against readers.
 
@@ -211,14 +219,12 @@ def verdict_lines(
     rows: list[tuple[str, str | None, str | None, str | None, str | None, str]] = []
     for a, b in combinations(hn, 2):
         score = {t: predictions[t].scores for t in (a, b)}
+        vader = {t: compound[predictions[t].rows].tolist() for t in (a, b)}
         rated = {t: [float(items[r].tone) for r in predictions[t].rows] for t in (a, b)}
-        vader = {
-            f"{t} VADER": [sentiment.score_text(items[r].text) or 0.0 for r in predictions[t].rows] for t in (a, b)
-        }
         readers = comparing.compare_pair(a, b, rated[a], rated[b])["direction"]
-        rows.append((f"{a} − {b}", readers, *_directions(a, b, score | vader, error_sd), "labelled, held out"))
+        rows.append((f"{a} − {b}", readers, *_directions(a, b, score, vader, error_sd), "labelled, held out"))
     for (a, b), readers in ISSUE_PAIRS.items():
-        rows.append((f"{a} − {b}", readers, *_directions(a, b, example, error_sd), "issue 13's, never labelled"))
+        rows.append((f"{a} − {b}", readers, *_directions(a, b, *example, error_sd), "issue 13's, never labelled"))
     lines = [
         "### What `compare` says of each pair, against readers",
         "",
@@ -251,13 +257,14 @@ def verdict_lines(
 
 
 def _directions(
-    a: str, b: str, scores: dict[str, list[float]], error_sd: float
+    a: str, b: str, model: dict[str, list[float]], vader: dict[str, list[float]], error_sd: float
 ) -> tuple[str | None, str | None, str | None]:
     """VADER's direction (comments alone), the model's from the comments alone, and with its thread error."""
-    vader = comparing.compare_pair(a, b, scores[f"{a} VADER"], scores[f"{b} VADER"])["direction"]
-    before = comparing.compare_pair(a, b, scores[a], scores[b])["direction"]
-    after = comparing.compare_pair(a, b, scores[a], scores[b], thread_error_sd=error_sd)["direction"]
-    return vader, before, after
+    return (
+        comparing.compare_pair(a, b, vader[a], vader[b])["direction"],
+        comparing.compare_pair(a, b, model[a], model[b])["direction"],
+        comparing.compare_pair(a, b, model[a], model[b], thread_error_sd=error_sd)["direction"],
+    )
 
 
 def _side(direction: str | None) -> str:
@@ -281,7 +288,7 @@ def best_precision(truth: Sequence[int], score: Sequence[float], recall: float =
 
 
 def hostility_lines(
-    items: Sequence[Rated], vectors: np.ndarray, layers: np.ndarray, threads: Sequence[str]
+    items: Sequence[Rated], vectors: np.ndarray, layers: np.ndarray, threads: Sequence[str], compound: np.ndarray
 ) -> tuple[list[str], tuple[float, float]]:
     """A hostility detector on the tone model's features, leave-one-thread-out, against VADER's negativity."""
     from sklearn.linear_model import LogisticRegression
@@ -305,9 +312,7 @@ def hostility_lines(
         test, train = groups == t, groups != t
         detector = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit(x[train], hostile[train])
         ours = best_precision(hostile[test], detector.predict_proba(x[test])[:, 1])
-        vader = best_precision(
-            hostile[test], [-(sentiment.score_text(items[r].text) or 0.0) for r in np.flatnonzero(test)]
-        )
+        vader = best_precision(hostile[test], -compound[test])
         if t != TWEETS:
             reached.append(ours)
         lines.append(f"| {t} | {int(test.sum())} | {int(hostile[test].sum())} | {ours:.2f} | {vader:.2f} |")
