@@ -12,7 +12,7 @@ from tests.report.checks import (
     parse_html,
     render_markdown,
 )
-from threadscope.report import charts, content, markdown, write_reports
+from threadscope.report import charts, content, html, markdown, write_reports
 
 
 def render(results: dict[str, Any]) -> str:
@@ -99,6 +99,23 @@ def test_unstructured_thread(results: dict[str, Any]) -> None:
     assert "figures/reply_tree.svg" not in md
     assert "there is no tree to draw" in md
     assert "### Largest subthreads" not in md
+
+
+def test_quotes_without_an_author_are_not_called_deleted(results: dict[str, Any]) -> None:
+    """A pasted discussion names no one: its quotes go uncredited; only a deleted comment is "[deleted]"."""
+    for post in results["posts"]:
+        post.update({"author": None, "permalink": None})
+    for extreme in (*results["sentiment"]["most_positive"], *results["sentiment"]["most_negative"]):
+        extreme.update({"author": None, "permalink": None})
+    md = render(results)
+    assert "[deleted]" not in md and "\\[deleted\\]" not in md
+    assert "> — (score +0.80)" not in md and "> — score +0.80" in md  # the score still cites the quote
+    page = html.render_fragment(content.build(results, charts.plan(results)), {})
+    assert "[deleted]" not in page
+    assert "ts-cite" in page and '<p class="ts-cite"></p>' not in page
+    quoted = results["sentiment"]["most_positive"][0]["id"]
+    next(p for p in results["posts"] if p["id"] == quoted)["deleted"] = True
+    assert "\\[deleted\\]** (score +0.80)" in render(results)
 
 
 def test_write_reports_writes_what_was_asked(results: dict[str, Any], tmp_path: Path) -> None:

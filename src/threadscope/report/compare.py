@@ -28,7 +28,7 @@ from threadscope.report import compare_charts as figs
 from threadscope.report import compare_data as cd
 from threadscope.report import content, fmt
 from threadscope.report.charts import Planned, by_size
-from threadscope.report.context import cell, figure, theme_name
+from threadscope.report.context import byline, cell, figure, theme_name
 from threadscope.report.datafiles import write_csv
 from threadscope.report.document import (
     BulletList,
@@ -339,13 +339,8 @@ def _representative(entry: schema.ThreadEntry, theme: schema.SharedTheme) -> Quo
         if rep["thread"] != entry["key"] or post is None or not clean(post["text"]):
             continue
         kept = [truncate(p, QUOTE_CHARS) for p in paragraphs(post["text"])[:2]]
-        author = clean(post["author"]) or ("[deleted]" if post["deleted"] else "an unnamed commenter")
-        cite: list[str | Text | Link | None] = ["— ", Text(author, "strong")]
-        link = post["permalink"]
-        if link:
-            cite += [", ", Link("view comment", link)]
-        cite.append(f" ({entry['letter']}, on {theme_name(theme)})")
-        return Quote(tuple(kept) or ("[no text]",), inlines(*cite))
+        extra = f"{entry['letter']}, on {theme_name(theme)}"
+        return Quote(tuple(kept) or ("[no text]",), byline(post["author"], post["deleted"], post["permalink"], extra))
     return None
 
 

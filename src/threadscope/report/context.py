@@ -75,13 +75,25 @@ def quote(ctx: Context, text: str, author: str | None, post_id: str, extra: str 
             break
         kept.append(truncate(para, room))
         room -= len(kept[-1])
-    cite: list[str | Text | Link | None] = ["— ", Text(author_name(author), "strong")]
-    link = ctx.permalink(post_id)
+    post = ctx.by_id.get(post_id)
+    deleted = bool(post and post["deleted"])
+    return Quote(tuple(kept) or ("[no text]",), byline(author, deleted, ctx.permalink(post_id), extra))
+
+
+def byline(author: str | None, deleted: bool, link: str | None, extra: str | None = None) -> Inlines:
+    """Who said a quoted comment, its permalink and ``extra``; empty when there is nothing to say.
+
+    A comment without an author is "[deleted]" only when it was deleted: a
+    pasted discussion or a saved page names no one, and its quotes then go
+    uncredited rather than look deleted.
+    """
+    name = clean(author) or ("[deleted]" if deleted else "")
+    parts: list[str | Text | Link | None] = [Text(name, "strong")] if name else []
     if link:
-        cite += [", ", Link("view comment", link)]
+        parts += [", " if parts else "", Link("view comment", link)]
     if extra:
-        cite.append(f" ({extra})")
-    return Quote(tuple(kept) or ("[no text]",), inlines(*cite))
+        parts.append(f" ({extra})" if parts else extra)
+    return inlines("— ", *parts) if parts else ()
 
 
 def author_link(ctx: Context, author: str | None, post_id: str) -> Inlines:

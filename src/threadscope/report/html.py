@@ -143,7 +143,8 @@ def _block(block: Block, figures: Mapping[str, str], offset: int, cls: str = "")
         return _table(block)
     if isinstance(block, Quote):
         paras = "".join(f"<p>{html_text(p)}</p>" for p in block.paragraphs)
-        return f'<blockquote class="ts-quote">{paras}<p class="ts-cite">{inline(block.cite)}</p></blockquote>'
+        cite = f'<p class="ts-cite">{inline(block.cite)}</p>' if block.cite else ""
+        return f'<blockquote class="ts-quote">{paras}{cite}</blockquote>'
     if isinstance(block, Figure):
         svg = figures.get(block.name)
         if svg is None:

@@ -73,11 +73,10 @@ def _block(block: Block, figure_dir: str) -> str:
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, Quote):
-        lines = []
-        for para in block.paragraphs:
-            lines += ["> " + md_inline(para), ">"]
-        lines.append("> " + inline(block.cite))
-        return "\n".join(lines)
+        lines = ["> " + md_inline(para) for para in block.paragraphs]
+        if block.cite:
+            lines.append("> " + inline(block.cite))
+        return "\n>\n".join(lines)
     if isinstance(block, Figure):
         image = f"![{md_inline(block.alt, line_start=False)}]({figure_dir}/{block.name}.svg)"
         caption = inline(block.caption)
