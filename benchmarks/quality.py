@@ -57,6 +57,7 @@ from benchmarks.quality_tone import tone_section  # noqa: E402
 from threadscope import schema  # noqa: E402
 from threadscope.analysis import embed  # noqa: E402
 from threadscope.analysis import themes as theming  # noqa: E402
+from threadscope.report.content import QUOTES_PER_THEME  # noqa: E402
 from threadscope.sources.files import load_file  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "QUALITY.md"
@@ -273,17 +274,17 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
         f"**{base['accuracy']:.3f}** (unassigned {base['unassigned']:.0%}) |",
         "",
         f"Share of all paragraphs that joined a guided theme: threadscope {got['joined_share']:.0%}, "
-        f"zero-shot {base['joined_share']:.0%}. The report quotes each guided theme by up to three "
-        f"members; readers put {quoted[0]} of those {quoted[1]} quotes under the same name.",
+        f"zero-shot {base['joined_share']:.0%}. The report quotes each guided theme by up to "
+        f"{QUOTES_PER_THEME} members; readers put {quoted[0]} of those {quoted[1]} quotes under the same name.",
         "",
     ]
     return lines
 
 
 def quotes_agree(case: Case, ours: theming.ThemeResult) -> tuple[int, int]:
-    """Of the guided themes' quoted members (``representative_ids``), how many readers put under that name."""
+    """Of the guided themes' members the report quotes, how many readers put under that name."""
     row = {post_id: r for r, post_id in enumerate(case.ids)}
-    quotes = [(t.label, row[i]) for t in ours.themes if t.guided for i in t.representative_ids]
+    quotes = [(t.label, row[i]) for t in ours.themes if t.guided for i in t.representative_ids[:QUOTES_PER_THEME]]
     return sum(case.labelled.get(r) == name for name, r in quotes), len(quotes)
 
 
