@@ -118,3 +118,21 @@ def test_dollar_signs_in_labels_stay_literal(results: dict[str, Any]) -> None:
     svg = charts.draw(results, "themes").svg
     comments, _, _ = svg_comments_and_tags(svg)
     assert " $\\frac{$ pay $5 " in comments
+
+
+def test_tone_histogram_shows_the_model_classes_not_vaders_band(results: dict[str, Any], tmp_path: Path) -> None:
+    """The model's classes are not a band of its score: the histogram must agree with the class shares."""
+    from threadscope.analysis import tone
+
+    assert "neutral band from −0.05 to +0.05" in charts.plan(results)["sentiment_distribution"].alt  # VADER
+    results["sentiment"]["method"] = tone.method()
+    scored = [p for p in results["posts"] if not p["deleted"] and p["sentiment"] is not None]
+    for post in scored:  # a neutral comment may score well outside ±0.05
+        post.update({"tone": 0, "sentiment": -0.4})
+    scored[0]["tone"] = -1
+    alt = charts.plan(results)["sentiment_distribution"].alt
+    n = len(scored)
+    assert "neutral band" not in alt
+    assert f"0% positive, {(n - 1) / n:.0%} neutral, {1 / n:.0%} negative." in alt
+    written = write_reports(results, tmp_path, {"md"})
+    assert (tmp_path / "figures" / "sentiment_distribution.svg") in written

@@ -221,7 +221,7 @@ def _draw_themes(results: schema.AnalysisResults, fig: Figure) -> None:
         highs.append(mean)
     limit = max([0.3, *(abs(v) for v in lows + highs)])
     limit = min(1.0, math.ceil(limit * 10 + 0.5) / 10)
-    neutral_band(tone_ax, vertical=True)
+    neutral_band(tone_ax, results["sentiment"]["method"], vertical=True)
     tone_ax.set_xlim(-limit, limit)
     tone_ax.set_xlabel("Mean tone (−1 to +1)")
     tone_ax.tick_params(axis="y", left=False)
@@ -243,52 +243,85 @@ def _tone_colour(value: float) -> str:
     return GREY
 
 
-def neutral_band(ax: Axes, *, vertical: bool, label: str | None = None) -> None:
-    """Shade VADER's neutral band (−0.05 to +0.05) across the axes."""
-    if vertical:
-        ax.axvspan(-NEUTRAL, NEUTRAL, color=LIGHT, alpha=0.6, linewidth=0, label=label)
-        ax.axvline(0, color="#444444", linewidth=0.8)
-    else:
-        ax.axhspan(-NEUTRAL, NEUTRAL, color=LIGHT, alpha=0.6, linewidth=0, label=label)
-        ax.axhline(0, color="#444444", linewidth=0.8)
+def neutral_band(ax: Axes, method: schema.ToneMethod, *, vertical: bool, label: str | None = None) -> None:
+    """A line at zero and, for VADER, its neutral band (−0.05 to +0.05) shaded.
+
+    The tone model's classes are not a band of its score (a neutral comment
+    can score −0.3 when the model finds it likelier negative than positive),
+    so for the model no band is drawn: it would contradict the class shares.
+    """
+    if fmt.uses_vader(method):
+        span = ax.axvspan if vertical else ax.axhspan
+        span(-NEUTRAL, NEUTRAL, color=LIGHT, alpha=0.6, linewidth=0, label=label)
+    (ax.axvline if vertical else ax.axhline)(0, color="#444444", linewidth=0.8)
+
+
+#: Colour of each tone class (``posts[].tone``): the model's most probable class, or VADER's band.
+CLASS_COLOURS = {1: BLUE, 0: GREY, -1: VERMILLION}
+
+
+def class_legend(method: schema.ToneMethod) -> list[tuple[str, str]]:
+    """Legend entries of the tone classes, saying how VADER's are drawn from its score."""
+    if fmt.uses_vader(method):
+        return [("positive (> +0.05)", BLUE), ("neutral", GREY), ("negative (< −0.05)", VERMILLION)]
+    return [("positive", BLUE), ("neutral", GREY), ("negative", VERMILLION)]
 
 
 # ---------------------------------------------------------------- sentiment
 
 
-def _scores(results: schema.AnalysisResults) -> list[float]:
-    return [s for p in results["posts"] if not p["deleted"] and (s := p["sentiment"]) is not None]
+def _scored(results: schema.AnalysisResults) -> list[tuple[float, int]]:
+    """(score, class) of each scored comment."""
+    return [
+        (s, c)
+        for p in results["posts"]
+        if not p["deleted"] and (s := p["sentiment"]) is not None and (c := p["tone"]) is not None
+    ]
 
 
 def _plan_distribution(results: schema.AnalysisResults) -> Planned:
     title = "How the comments' tone is distributed"
-    scores = _scores(results)
-    if not scores:
+    scored = _scored(results)
+    if not scored:
         return Planned(
             "sentiment_distribution", title, "", "no comment has a tone score, so there is no tone histogram"
         )
-    pos = sum(s > NEUTRAL for s in scores) / len(scores)
-    neg = sum(s < -NEUTRAL for s in scores) / len(scores)
-    alt = (
-        f"Histogram of the {fmt.tone_scale(results['sentiment']['method'])}s of {len(scores)} comments "
-        "from −1 to +1, with the "
-        f"neutral band from −0.05 to +0.05 shaded: {pos:.0%} score above it and {neg:.0%} below it."
-    )
+    method = results["sentiment"]["method"]
+    share = {c: sum(k == c for _, k in scored) / len(scored) for c in CLASS_COLOURS}
+    head = f"Histogram of the {fmt.tone_scale(method)}s of {len(scored)} comments from −1 to +1"
+    if fmt.uses_vader(method):
+        alt = (
+            f"{head}, with the neutral band from −0.05 to +0.05 shaded: "
+            f"{share[1]:.0%} score above it and {share[-1]:.0%} below it."
+        )
+    else:
+        alt = (
+            f"{head}, each bar split by the class the tone model gave its comments: "
+            f"{share[1]:.0%} positive, {share[0]:.0%} neutral, {share[-1]:.0%} negative."
+        )
     return Planned("sentiment_distribution", title, alt)
 
 
 def _draw_distribution(results: schema.AnalysisResults, fig: Figure) -> None:
     import numpy as np
 
-    scores = np.asarray(_scores(results))
+    scored = _scored(results)
+    scores = np.asarray([s for s, _ in scored])
+    method = results["sentiment"]["method"]
     fig.set_size_inches(WIDTH_IN, 3.6)
     ax = fig.subplots()
     edges = np.linspace(-1.0, 1.0, 41)
-    counts, _ = np.histogram(scores, bins=edges)
     centres = (edges[:-1] + edges[1:]) / 2
-    colours = [_tone_colour(float(c)) for c in centres]
-    neutral_band(ax, vertical=True, label="neutral band (±0.05)")
-    ax.bar(centres, counts, width=0.05, color=colours, edgecolor="white", linewidth=0.5)
+    neutral_band(ax, method, vertical=True, label="neutral band (±0.05)")
+    # stacked by class: for the tone model a score bin can hold comments of any class
+    bottom = np.zeros(len(centres))
+    for (label, colour), tone in zip(class_legend(method), (1, 0, -1), strict=True):
+        counts, _ = np.histogram([s for s, c in scored if c == tone], bins=edges)
+        if counts.any():
+            ax.bar(
+                centres, counts, width=0.05, bottom=bottom, color=colour, edgecolor="white", linewidth=0.5, label=label
+            )
+        bottom += counts
     mean = float(scores.mean())
     ax.axvline(mean, color="black", linestyle="--", linewidth=1.2, label=f"mean {mean:+.2f}")
     ax.set_xlim(-1.0, 1.0)
@@ -325,7 +358,7 @@ def _draw_by_depth(results: schema.AnalysisResults, fig: Figure) -> None:
     means = [mean for _, mean, _ in rows]
     fig.set_size_inches(WIDTH_IN, 3.4)
     ax = fig.subplots()
-    neutral_band(ax, vertical=False, label="neutral band (±0.05)")
+    neutral_band(ax, results["sentiment"]["method"], vertical=False, label="neutral band (±0.05)")
     ax.plot(depths, means, color=BLUE, linewidth=1.5, marker="o", markersize=6, label="mean tone")
     for d, m, n in rows:
         ax.annotate(f"n={n}", (d, m), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8)
@@ -560,13 +593,7 @@ def _tree_colours(results: schema.AnalysisResults) -> tuple[Callable[[schema.Pos
         return by_theme_colour, legend
 
     def by_tone_colour(post: schema.PostRow) -> str:
-        score = post["sentiment"]
-        return LIGHT if score is None else _tone_colour(score)
+        tone = post["tone"]
+        return LIGHT if tone is None else CLASS_COLOURS[tone]
 
-    legend = [
-        ("positive (> +0.05)", BLUE),
-        ("neutral", GREY),
-        ("negative (< −0.05)", VERMILLION),
-        ("no score", LIGHT),
-    ]
-    return by_tone_colour, legend
+    return by_tone_colour, [*class_legend(results["sentiment"]["method"]), ("no score", LIGHT)]

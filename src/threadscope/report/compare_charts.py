@@ -92,7 +92,8 @@ def _draw_sentiment(results: schema.ComparisonResults, fig: MplFigure) -> None:
     fig.set_size_inches(charts.WIDTH_IN, 4.8 + 0.5 * len(entries))
     hist_ax, mean_ax = fig.subplots(2, 1, sharex=True, height_ratios=(3, 0.6 + 0.3 * len(entries)))
     edges = np.linspace(-1.0, 1.0, 21)
-    charts.neutral_band(hist_ax, vertical=True)
+    method = results["threads"][0]["sentiment"]["method"]
+    charts.neutral_band(hist_ax, method, vertical=True)
     for k, entry, scores in entries:
         if not entry["comparable"]:
             continue  # a handful of comments makes a histogram of spikes; the mean panel still shows it
@@ -106,7 +107,7 @@ def _draw_sentiment(results: schema.ComparisonResults, fig: MplFigure) -> None:
     hist_ax.set_title("Tone of each thread's comments")
     fig.legend(loc="outside lower center", ncols=1)
 
-    charts.neutral_band(mean_ax, vertical=True)
+    charts.neutral_band(mean_ax, method, vertical=True)
     ys = list(range(len(entries)))
     for y, (k, entry, _) in zip(ys, entries, strict=True):
         colour, _ = _style(k)
@@ -119,7 +120,8 @@ def _draw_sentiment(results: schema.ComparisonResults, fig: MplFigure) -> None:
     mean_ax.invert_yaxis()
     mean_ax.set_ylim(len(entries) - 0.5, -0.5)
     mean_ax.set_xlim(-1.0, 1.0)
-    mean_ax.set_xlabel(f"{scale(results).capitalize()} (−1 most negative, +1 most positive); grey band: neutral")
+    band = "; grey band: neutral" if fmt.uses_vader(method) else ""
+    mean_ax.set_xlabel(f"{scale(results).capitalize()} (−1 most negative, +1 most positive){band}")
     mean_ax.set_title("mean and 95% CI", loc="left", fontsize=9, fontweight="normal", color="#555555")
 
 

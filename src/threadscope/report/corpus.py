@@ -155,7 +155,7 @@ def _draw_tone(results: schema.CorpusResults, fig: MplFigure) -> None:
     xs = list(range(len(periods)))
     fig.set_size_inches(charts.WIDTH_IN, 5.0)
     ax, counts = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
-    charts.neutral_band(ax, vertical=False)
+    charts.neutral_band(ax, results["sentiment"]["method"], vertical=False)
     lows = [_ci(p["ci95"])[0] for p in periods]
     highs = [_ci(p["ci95"])[1] for p in periods]
     if all(v is not None for v in lows + highs):
