@@ -73,7 +73,8 @@ def fit(
     model.fit(x, y)
     if tuple(int(c) for c in model.classes_) != CLASSES:
         raise ValueError(f"training data must hold every class {CLASSES}, got {model.classes_}")
-    return Head(np.asarray(model.coef_), np.asarray(model.intercept_), dict(meta or {}))
+    prior = np.asarray([np.mean(y == c) for c in CLASSES])
+    return Head(np.asarray(model.coef_), np.asarray(model.intercept_), prior, dict(meta or {}))
 
 
 @dataclass(frozen=True, slots=True)

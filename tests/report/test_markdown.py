@@ -12,7 +12,7 @@ from tests.report.checks import (
     parse_html,
     render_markdown,
 )
-from threadscope.report import charts, content, html, markdown, write_reports
+from threadscope.report import charts, content, fmt, html, markdown, write_reports
 
 
 def render(results: dict[str, Any]) -> str:
@@ -23,7 +23,7 @@ def test_report_reads_like_an_article(results: dict[str, Any]) -> None:
     md = render(results)
     assert md.startswith("# [Ask HN: Is remote work here to stay?](https://news.ycombinator.com/item?id=100)\n")
     assert "- **12 comments by 8 people**; the deepest chain runs 5 replies" in md
-    assert "- **Tone: mildly positive** (mean VADER compound score +0.16, 95% CI −0.08 to +0.39)" in md
+    assert "- **Tone: uncertain, leaning positive** (mean VADER compound score +0.16, 95% CI −0.08 to +0.39)" in md
     # "Offices and housing" is the largest theme but unstable (0.41): marked, never headlined or quoted
     assert "**Main themes:** *Productivity and async work* (25%) and *Mentoring juniors* (25%)." in md
     assert "| Offices and housing *(unstable)* | 33% | 4 | +0.02 | 0.41 | office, rents, housing, commuting |" in md
@@ -164,3 +164,12 @@ def test_times_read_as_utc_whatever_their_offset() -> None:
         assert fmt.timestamp(text) == noon, text
     assert fmt.timestamp(None) is None
     assert fmt.when(fmt.timestamp("2021-05-14T14:00:00+02:00")) == "2021-05-14 12:00 UTC"
+
+
+def test_tone_word_is_not_sure_when_the_interval_spans_zero() -> None:
+    assert fmt.tone_word(-0.32) == "clearly negative"
+    assert fmt.tone_word(-0.32, (-0.5, -0.1)) == "clearly negative"
+    assert fmt.tone_word(-0.32, (-0.68, 0.03)) == "uncertain, leaning negative"
+    assert fmt.tone_word(0.6, (-0.1, 0.9)) == "uncertain, leaning positive"
+    assert fmt.tone_word(0.01, (-0.5, 0.5)) == "about neutral"
+    assert fmt.tone_word(None) == "unknown"

@@ -18,7 +18,7 @@ def test_summary_without_report_dir(results: dict[str, Any]) -> None:
     lines = block.splitlines()
     assert lines[0] == "[**Ask HN: Is remote work here to stay?**](https://news.ycombinator.com/item?id=100)"
     assert lines[2].startswith("- **12 comments by 8 people**")
-    assert lines[3].startswith("- **Tone: mildly positive**")
+    assert lines[3].startswith("- **Tone: uncertain, leaning positive**")
     assert (
         lines[4] == "- **Main themes:** *Productivity and async work* (25%) and *Mentoring juniors* (25%)."
     )  # not the unstable one

@@ -46,7 +46,8 @@ TONE_MODEL_GOOD = (
     "Each comment's tone (negative, neutral or positive) comes from a model trained on comments that "
     "readers rated by their author's attitude: complaint and criticism are negative, information and "
     "questions neutral, praise and enthusiasm positive; technical words such as “attack” or “kill” "
-    "are not tone. The score is how much more likely the model finds positive than negative."
+    "are not tone. The score is how much more likely the model finds positive than negative, counting "
+    "each class as often as readers found it, so rare praise does not lift a thread's average."
 )
 
 
@@ -131,7 +132,7 @@ def tone_line(results: schema.AnalysisResults) -> Inlines:
         return inlines(Text("Tone:", "strong"), " not measured (no comment could be scored).")
     ci = sentiment["ci95"]
     parts: list[str | Text | None] = [
-        Text(f"Tone: {fmt.tone_word(mean)}", "strong"),
+        Text(f"Tone: {fmt.tone_word(mean, ci)}", "strong"),
         f" (mean {fmt.tone_scale(sentiment['method'])} {fmt.signed(mean)}",
     ]
     if ci:
@@ -252,8 +253,8 @@ def _tone_section(ctx: Context, doc: Document) -> None:
         return
     scale = "VADER's scale" if fmt.uses_vader(s["method"]) else "threadscope's tone scale"
     headline = f"On {scale} from −1 (most negative) to +1 (most positive), the average comment scores "
-    parts: list[str | Text | None] = [headline, Text(fmt.signed(mean), "strong"), f": {fmt.tone_word(mean)}."]
     ci = s["ci95"]
+    parts: list[str | Text | None] = [headline, Text(fmt.signed(mean), "strong"), f": {fmt.tone_word(mean, ci)}."]
     if ci:
         parts.append(
             " Allowing for chance, the thread's average lies between "

@@ -226,7 +226,7 @@ def _tone_section(results: schema.CorpusResults, doc: Document, figures: Mapping
     doc.add(
         Paragraph(
             inlines(
-                f"Overall the posts read {fmt.tone_word(tone['mean'])} (mean {fmt.signed(tone['mean'])}, "
+                f"Overall the posts read {fmt.tone_word(tone['mean'], tone['ci95'])} (mean {fmt.signed(tone['mean'])}, "
                 f"95% interval {_interval(tone['ci95'])}): {fmt.pct(tone['positive_share'])} positive, "
                 f"{fmt.pct(tone['neutral_share'])} neutral, {fmt.pct(tone['negative_share'])} negative. "
                 + clean(tone["method"].get("agreement", ""))

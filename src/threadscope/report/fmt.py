@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from threadscope import schema
@@ -45,15 +45,22 @@ def tone_scale(method: schema.ToneMethod) -> str:
     return "VADER compound score" if uses_vader(method) else "tone score"
 
 
-def tone_word(mean: float | None) -> str:
-    """How a mean tone score (the tone model's or VADER's compound) reads in words."""
+def tone_word(mean: float | None, ci: Sequence[float] | None = None) -> str:
+    """How a mean tone score (the tone model's or VADER's compound) reads in words.
+
+    With its 95% interval ``ci``: a mean whose interval spans zero is not
+    called "clearly" anything, however far from zero it lies.
+    """
     if mean is None:
         return "unknown"
     size = abs(mean)
     if size < 0.05:
         return "about neutral"
+    side = "positive" if mean > 0 else "negative"
+    if ci is not None and ci[0] < 0 < ci[1]:
+        return f"uncertain, leaning {side}"
     strength = "mildly" if size < 0.2 else "clearly" if size < 0.5 else "strongly"
-    return f"{strength} {'positive' if mean > 0 else 'negative'}"
+    return f"{strength} {side}"
 
 
 def count(n: int | float | None, noun: str, plural: str | None = None) -> str:
