@@ -73,8 +73,7 @@ def fit(
     model.fit(x, y)
     if tuple(int(c) for c in model.classes_) != CLASSES:
         raise ValueError(f"training data must hold every class {CLASSES}, got {model.classes_}")
-    prior = np.asarray([np.mean(y == c) for c in CLASSES])
-    return Head(np.asarray(model.coef_), np.asarray(model.intercept_), prior, dict(meta or {}))
+    return Head(np.asarray(model.coef_), np.asarray(model.intercept_), dict(meta or {}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,37 +52,10 @@ def test_model_file_round_trips_and_rejects_other_files() -> None:
     for name, head in model.heads.items():
         assert np.array_equal(again.heads[name].coef, head.coef)
     assert again.to_json() == model.to_json()
-    with pytest.raises(ValueError, match=f"not a {tone.FORMAT} file"):
+    with pytest.raises(ValueError, match="not a threadscope.tone/2 file"):
         tone.ToneModel.from_json('{"format": "something else"}')
     with pytest.raises(ValueError, match="has the heads with_layers and sentence"):
-        tone.ToneModel.from_json(f'{{"format": "{tone.FORMAT}", "classes": [-1, 0, 1], "heads": {{}}}}')
-    head = model.heads[tone.WITH_LAYERS].to_dict()
-    for prior in ([0.5, 0.5], [0.5, 0.5, 0.0]):
-        with pytest.raises(ValueError, match="tone model"):
-            tone.Head.from_dict({**head, "class_prior": prior})
-
-
-def test_score_weighs_classes_as_readers_found_them_and_class_does_not() -> None:
-    """The class is the most probable with the classes weighed equally; the score weighs them by the ratings."""
-    head = tone.Head(np.zeros((3, 1)), np.log([0.2, 0.35, 0.45]), np.array([0.5, 0.4, 0.1]), {})
-    p = head.probabilities(np.zeros((1, 1)))
-    assert p.argmax() == 2  # positive, on balanced classes
-    weighted = np.array([0.2 * 0.5, 0.35 * 0.4, 0.45 * 0.1])
-    assert head.scores(p)[0] == pytest.approx((weighted[2] - weighted[0]) / weighted.sum())  # -0.19
-    assert head.scores(p)[0] < 0
-    even = tone.Head(head.coef, head.intercept, np.full(3, 1 / 3), {})
-    assert even.scores(p)[0] == pytest.approx(0.45 - 0.2)
-
-
-def test_thread_means_sit_near_the_readers_held_out() -> None:
-    """Weighed by the ratings, a held-out HN thread's mean score is near its readers' mean, not warmer.
-
-    With the balanced probabilities every HN thread read warmer than its readers (mean error +0.12).
-    """
-    folds = tone.default_model().heads[tone.WITH_LAYERS].meta["evaluation"]["by_thread"]
-    errors = [f["model_mean"] - f["reader_mean"] for t, f in folds.items() if t != "tweets"]
-    assert len(errors) == 4
-    assert abs(float(np.mean(errors))) < 0.1 and float(np.mean(np.abs(errors))) < 0.1
+        tone.ToneModel.from_json('{"format": "threadscope.tone/2", "classes": [-1, 0, 1], "heads": {}}')
 
 
 def test_features_need_matching_embeddings() -> None:

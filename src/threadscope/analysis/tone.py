@@ -27,18 +27,6 @@ It is trained by ``training/train_tone.py`` from the readers' labels in
 ``tone_model.json`` (75 kB) beside this module. Each comment gets a class
 (-1, 0, +1: the most probable) and a score ``P(+1) - P(-1)`` in [-1, 1].
 
-The two answer different questions, so they weigh the classes differently.
-The head is fitted with classes weighted inversely to their frequency, so that
-the rare positive comments are found at all (macro-F1); its probabilities
-therefore assume the three classes equally common. The class is the most
-probable under those weights. The score, whose mean is what a thread report
-and ``compare`` state, reweighs the same probabilities by how common each
-class was in the ratings (``Head.prior``; Elkan 2001's prior correction):
-left balanced, every thread's mean read 0.04-0.21 warmer than its readers'
-(mean error +0.12 on the four HN threads held out one at a time); reweighed,
-the mean error is 0.08 in size, and on the issue's three unlabelled threads
-0.09 instead of 0.14.
-
 Why not something bigger: fine-tuning MiniLM's top layer or LoRA adapters on
 its top two, attention pooling over tokens, the parent comment's vector, word
 n-grams or tuned class biases did not raise the leave-one-thread-out figure
@@ -50,7 +38,11 @@ on 4,450 unrated HN comments (0.55-0.56). Correcting a thread's class shares
 by the confusion matrix of other threads (adjusted classify-and-count, or EM)
 put its mean tone further from the readers' (mean error 0.25-0.46, against
 0.12 for the mean probabilities used here): errors do not carry from one
-thread to the next (closing notes of issue 13).
+thread to the next. Weighing the score's classes by how common readers found
+them (Elkan's prior correction) brought held-out thread means nearer the
+readers' (0.08 off, not 0.12 warmer) but squeezed the threads together while
+their error grew (SD 0.096): ``compare`` then named none of 9 pairs, against
+4, all as readers see them, with the score as it is (closing notes of issue 13).
 """
 
 from __future__ import annotations
@@ -77,7 +69,7 @@ LAYERS = (2, 4)
 #: The heads: with the layers' vectors (the default), and without them.
 WITH_LAYERS, SENTENCE = "with_layers", "sentence"
 MODEL_FILE = "tone_model.json"
-FORMAT = "threadscope.tone/3"
+FORMAT = "threadscope.tone/2"
 
 
 #: What VADER scores ``sentiment.vader_scores`` gives, or ``None`` for a text with nothing left to score.
@@ -131,15 +123,10 @@ def _shape(text: str) -> list[float]:
 
 @dataclass(frozen=True, slots=True)
 class Head:
-    """One logistic regression: ``classes × features`` coefficients, one intercept per class, and its facts.
-
-    ``prior``: how common each class was in its training ratings (``CLASSES``
-    order); the score reweighs the balanced probabilities by it.
-    """
+    """One logistic regression: ``classes × features`` coefficients, one intercept per class, and its facts."""
 
     coef: np.ndarray
     intercept: np.ndarray
-    prior: np.ndarray
     meta: dict[str, Any]
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
@@ -154,17 +141,10 @@ class Head:
         odds = np.exp(logits)
         return np.asarray(odds / odds.sum(axis=1, keepdims=True))
 
-    def scores(self, p: np.ndarray) -> np.ndarray:
-        """``P(+1) - P(-1)`` of ``probabilities``' rows once each class counts as often as in the ratings."""
-        weighted = p * self.prior
-        weighted /= weighted.sum(axis=1, keepdims=True)
-        return np.asarray(weighted[:, 2] - weighted[:, 0])
-
     def to_dict(self) -> dict[str, Any]:
         """The head as ``tone_model.json`` stores it: its facts, then weights rounded to 6 places."""
         return {
             **self.meta,
-            "class_prior": [_round(v) for v in self.prior],
             "intercept": [_round(v) for v in self.intercept],
             "coef": [[_round(v) for v in row] for row in self.coef],
         }
@@ -175,13 +155,9 @@ class Head:
         payload = dict(payload)
         coef = np.asarray(payload.pop("coef"), dtype=np.float64)
         intercept = np.asarray(payload.pop("intercept"), dtype=np.float64)
-        prior = np.asarray(payload.pop("class_prior"), dtype=np.float64)
-        shape = (len(CLASSES),)
-        if coef.ndim != 2 or coef.shape[0] != len(CLASSES) or intercept.shape != shape or prior.shape != shape:
+        if coef.ndim != 2 or coef.shape[0] != len(CLASSES) or intercept.shape != (len(CLASSES),):
             raise ValueError("tone model weights have the wrong shape")
-        if not (prior > 0).all():
-            raise ValueError("tone model class prior must be positive")
-        return cls(coef, intercept, prior, payload)
+        return cls(coef, intercept, payload)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,17 +179,14 @@ class ToneModel:
         vader: Sequence[VaderScores] | None = None,
         layers: np.ndarray | None = None,
     ) -> np.ndarray:
-        """``P(class)`` per text, the classes weighed equally; columns in ``CLASSES`` order.
+        """``P(class)`` per text, columns in ``CLASSES`` order (``vader``, ``layers``: see ``features``).
 
-        ``vader`` and ``layers``: see ``features``. With ``layers`` the ``WITH_LAYERS`` head
-        scores, without them the ``SENTENCE`` head.
+        With ``layers`` the ``WITH_LAYERS`` head scores, without them the ``SENTENCE`` head.
         """
         if not len(texts):
             return np.zeros((0, len(CLASSES)))
-        return self._head(layers).probabilities(features(texts, embeddings, vader, layers))
-
-    def _head(self, layers: np.ndarray | None) -> Head:
-        return self.heads[SENTENCE if layers is None else WITH_LAYERS]
+        head = self.heads[SENTENCE if layers is None else WITH_LAYERS]
+        return head.probabilities(features(texts, embeddings, vader, layers))
 
     def predict(
         self,
@@ -222,12 +195,10 @@ class ToneModel:
         vader: Sequence[VaderScores] | None = None,
         layers: np.ndarray | None = None,
     ) -> tuple[list[int], list[float]]:
-        """Each text's class (-1, 0, +1: the most probable) and score (``Head.scores``), rounded to 4 places."""
+        """Each text's class (-1, 0, +1) and score ``P(+1) - P(-1)``, rounded to 4 places."""
         p = self.probabilities(texts, embeddings, vader, layers)
-        if not len(p):
-            return [], []
-        classes = [CLASSES[i] for i in p.argmax(axis=1)]
-        scores = [round(float(v), 4) + 0.0 for v in self._head(layers).scores(p)]
+        classes = [CLASSES[i] for i in p.argmax(axis=1)] if len(p) else []
+        scores = [round(float(v), 4) + 0.0 for v in (p[:, 2] - p[:, 0])] if len(p) else []
         return classes, scores
 
     def to_json(self) -> str:
@@ -279,8 +250,7 @@ def method(model: ToneModel | None = None, head: str = WITH_LAYERS) -> schema.To
     layers = f", its layers {' and '.join(map(str, LAYERS))} pooled" if head == WITH_LAYERS else ""
     return {
         "name": model.name if head == WITH_LAYERS else f"{model.name} (sentence vector only)",
-        "score": "P(positive) - P(negative), from -1 to 1, each class weighed by how common readers found it; "
-        "the class is the most probable of -1, 0, +1 with the classes weighed equally",
+        "score": "P(positive) - P(negative), from -1 to 1; the class is the most probable of -1, 0, +1",
         "text": "the author's own words; quoted lines removed (and URLs and code for its VADER features)",
         "features": f"all-MiniLM-L6-v2 embedding{layers}, VADER's four scores, question/exclamation/length",
         "evaluation": evaluation or None,

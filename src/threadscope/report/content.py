@@ -46,8 +46,7 @@ TONE_MODEL_GOOD = (
     "Each comment's tone (negative, neutral or positive) comes from a model trained on comments that "
     "readers rated by their author's attitude: complaint and criticism are negative, information and "
     "questions neutral, praise and enthusiasm positive; technical words such as “attack” or “kill” "
-    "are not tone. The score is how much more likely the model finds positive than negative, counting "
-    "each class as often as readers found it, so rare praise does not lift a thread's average."
+    "are not tone. The score is how much more likely the model finds positive than negative."
 )
 
 
