@@ -216,6 +216,28 @@ def _is_number(cell: str) -> bool:
 # -- Ctrl-C
 
 
+def test_ctrl_c_swallowed_by_cpython_is_delivered_again() -> None:
+    """A KeyboardInterrupt inside a weakref callback (as during an import) must not be lost."""
+    script = (
+        "import sys, time, weakref\n"
+        "from threadscope.__main__ import _redeliver_interrupt\n"
+        "class Held: pass\n"
+        "def callback(_): raise KeyboardInterrupt\n"
+        "{hook}"
+        "held = Held(); ref = weakref.ref(held, callback)\n"
+        "try:\n"
+        "    del held\n"
+        "    time.sleep(1)\n"
+        "    print('lost')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('delivered')\n"
+    )
+    for hook, expected in (("", "lost"), ("sys.unraisablehook = _redeliver_interrupt\n", "delivered")):
+        done = subprocess.run([sys.executable, "-c", script.format(hook=hook)], capture_output=True, text=True)
+        assert done.stdout.strip() == expected, done.stderr
+        assert ("Traceback" in done.stderr) == (not hook)  # CPython's "Exception ignored" report, or silence
+
+
 def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path: Path) -> None:
     spec = str(shared_file("hn/items/27145911.json"))
     command = [sys.executable, "-m", "threadscope", "analyze", "thread", spec, "--out", str(tmp_path / "out")]
