@@ -1,7 +1,8 @@
 """``python -m threadscope`` and the ``threadscope`` command start here.
 
-Nothing is imported before the ``try``, so Ctrl-C while the command line is
-still loading gives the same one line and exit code 130 as later on.
+Nothing but ``sys`` (always loaded) is imported before the ``try``, so Ctrl-C
+while the command line is still loading gives the same one line and exit code
+130 as later on.
 """
 
 import sys
@@ -14,9 +15,9 @@ def _redeliver_interrupt(unraisable: "sys.UnraisableHookArgs") -> None:
     module locks have one) cannot propagate: CPython prints "Exception
     ignored" with a traceback and carries on, and the run then finished with
     exit 0 as if Ctrl-C had never been pressed. Interrupting the main thread
-    again lets it land at the next ordinary line, where ``cli.main`` turns it into one line
-    and exit code 130. This is the command's process, not the library: the
-    hook is set only here.
+    again lets it land at the next ordinary line, where ``cli.main`` turns it
+    into one line and exit code 130. This is the command's process, not the
+    library: the hook is set only here.
     """
     if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
         import _thread
