@@ -55,7 +55,7 @@ from training.labels import DATA, LabelsMissing, ThemeLabels, load_themes, seed_
 
 from benchmarks.quality_tone import tone_section  # noqa: E402
 from threadscope import schema  # noqa: E402
-from threadscope.analysis import embed  # noqa: E402
+from threadscope.analysis import embed, topic_model  # noqa: E402
 from threadscope.analysis import themes as theming  # noqa: E402
 from threadscope.report.content import QUOTES_PER_THEME  # noqa: E402
 from threadscope.sources.files import load_file  # noqa: E402
@@ -158,7 +158,7 @@ def bertopic_default(case: Case, names: Sequence[str] = ()) -> tuple[list[int], 
     options: dict[str, Any] = {}
     if names:
         options = {"zeroshot_topic_list": list(names), "zeroshot_min_similarity": 0.7}
-    model = BERTopic(embedding_model=theming.bertopic_backend(case.embedder), umap_model=umap, **options)
+    model = BERTopic(embedding_model=topic_model.bertopic_backend(case.embedder), umap_model=umap, **options)
     topics, _ = model.fit_transform(case.texts, case.vectors)
     labels = {int(k): str(v) for k, v in model.topic_labels_.items()}  # zero-shot topics carry their name
     return [int(t) for t in topics], labels
@@ -325,7 +325,7 @@ def representations(case: Case, ours: theming.ThemeResult) -> dict[str, dict[int
             stop_words=theme_words.stop_words(), token_pattern=theme_words.TOKEN, ngram_range=(1, 2), min_df=2
         )
         model = BERTopic(
-            embedding_model=theming.bertopic_backend(case.embedder),
+            embedding_model=topic_model.bertopic_backend(case.embedder),
             umap_model=BaseDimensionalityReduction(),
             hdbscan_model=BaseCluster(),
             vectorizer_model=vectorizer,

@@ -1,4 +1,7 @@
-"""``threadscope.analyze()`` leaves the interpreter as it found it: environment, modules, torch's threads and seed."""
+"""``threadscope.analyze()``, and handing its themes to BERTopic, leave the interpreter as they found it.
+
+Environment, modules, torch's threads and seed, numpy's global random state.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +24,11 @@ from tests.conftest import shared_file
 SCRIPT = textwrap.dedent(
     """
     import json, os, sys
-    import sklearn, torch
+    import numpy, sklearn, torch
     if sys.argv[3] == "sentence-transformers":
         import sentence_transformers
+    if sys.argv[3] == "bertopic":
+        import bertopic
     import threadscope
     from threadscope.analysis.embed import default_model_path
 
@@ -32,9 +37,12 @@ SCRIPT = textwrap.dedent(
     environ = dict(os.environ)
     modules = dict(sys.modules)
     rng = torch.get_rng_state()
+    np_rng = numpy.random.get_state()
 
     model = str(default_model_path()) if sys.argv[3] == "sentence-transformers" else None
-    threadscope.analyze(sys.argv[1], data_dir=sys.argv[2], model=model, themes="tracking, popup windows")
+    result = threadscope.analyze(sys.argv[1], data_dir=sys.argv[2], model=model, themes="tracking, popup windows")
+    if sys.argv[3] == "bertopic":  # the themes handed to BERTopic, and one of its tools run on them
+        result.bertopic().topics_per_class()
 
     changed = {k: v for k, v in modules.items() if sys.modules.get(k, "gone") is not v}
     print(json.dumps({
@@ -44,13 +52,16 @@ SCRIPT = textwrap.dedent(
         "modules_hidden": sorted(k for k, v in sys.modules.items() if v is None and k not in modules),
         "threads": torch.get_num_threads(),
         "rng_unchanged": bool(torch.equal(rng, torch.get_rng_state())),
+        "numpy_rng_unchanged": all(
+            bool(numpy.array_equal(a, b)) for a, b in zip(np_rng, numpy.random.get_state(), strict=True)
+        ),
     }))
     """
 )
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("path", ["packaged", "sentence-transformers"])
+@pytest.mark.parametrize("path", ["packaged", "sentence-transformers", "bertopic"])
 def test_analyze_changes_nothing_global(path: str, tmp_path: Path) -> None:
     thread = shared_file("hn/items/27145911.json")
     # no HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE: offline must come from threadscope's own calls
@@ -70,4 +81,5 @@ def test_analyze_changes_nothing_global(path: str, tmp_path: Path) -> None:
         "modules_hidden": [],
         "threads": 1,
         "rng_unchanged": True,
+        "numpy_rng_unchanged": True,
     }

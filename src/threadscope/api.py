@@ -204,7 +204,8 @@ def analyze(spec: str | Thread, **options: Unpack[AnalysisArgs]) -> Analysis:
     thread = _load_thread(spec, where)
     clock.lap("fetch")
     done = run([thread], how, data_dir=where.data_dir, clock=clock)
-    return Analysis(thread, analysis_results(done, how, subtree=where.subtree, clock=clock))
+    results = analysis_results(done, how, subtree=where.subtree, clock=clock)
+    return Analysis(thread, results, _modelled=done.modelled([f"{thread.source}:{thread.id}"]))
 
 
 def analysis_options(options: AnalysisArgs, function: str) -> tuple[AnalysisOptions, SourceOptions]:
@@ -339,7 +340,7 @@ def compare(
 
     done = run(threads, how, data_dir=where.data_dir, clock=clock)
     compared = Compared(keys=keys, specs=[spec_text(spec) for spec in specs], min_scored=min_scored)
-    return Comparison(threads, comparison_results(done, how, compared, clock=clock))
+    return Comparison(threads, comparison_results(done, how, compared, clock=clock), _modelled=done.modelled(keys))
 
 
 def spec_text(spec: str | Thread) -> str:

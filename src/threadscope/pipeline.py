@@ -23,6 +23,7 @@ from threadscope.model import Post, Thread, isoformat
 if TYPE_CHECKING:
     from threadscope.analysis.embed import Embedder
     from threadscope.analysis.themes import ThemeResult
+    from threadscope.analysis.topic_model import Modelled
 
 #: ``progress(stage, done, total)``; the CLI draws it as a bar.
 Progress = Callable[[str, int, int], None]
@@ -98,6 +99,25 @@ class Run:
     threads: list[ThreadResults]
     themes: ThemeResult[tuple[int, str]]
     embedding_model: str
+    texts: list[str] = field(default_factory=list)
+    vectors: Any = None
+    make_embedder: Callable[[], Embedder] | None = None
+
+    def modelled(self, labels: Sequence[str]) -> Modelled:
+        """What the theme model read, each comment named ``(labels[thread], post id)``, for ``topic_model.fit``."""
+        from threadscope.analysis.topic_model import Modelled, modelled_labels
+
+        keys = list(self.themes.assignment)  # the docs' order: the theme model's ids, in input order
+        if self.make_embedder is None or self.vectors is None:
+            raise ValueError("this run kept no embeddings")
+        return Modelled(
+            keys=[(labels[g], post_id) for g, post_id in keys],
+            texts=list(self.texts),
+            vectors=self.vectors,
+            theme_of=[self.themes.assignment[k] for k in keys],
+            labels=modelled_labels([{"id": t.id, "label": t.label, "size": t.size} for t in self.themes.themes]),
+            embedder=self.make_embedder,
+        )
 
 
 def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path | None, clock: Stopwatch) -> Run:
@@ -175,7 +195,16 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
         for g, t in enumerate(threads)
     ]
     clock.lap("summaries")
-    return Run(results, found, embedder.name)
+    given, model, where = options.embedder, options.model, data_dir
+    return Run(
+        results,
+        found,
+        embedder.name,
+        texts=texts,
+        vectors=vectors,
+        # made again when asked for, so a kept result does not hold a model in memory
+        make_embedder=(lambda: given) if given is not None else (lambda: embed.make_embedder(model, data_dir=where)),
+    )
 
 
 def _tone(

@@ -21,6 +21,8 @@ from threadscope.model import Thread
 if TYPE_CHECKING:
     import pandas as pd
 
+    from threadscope.analysis.topic_model import Modelled, ThemesModel
+
 FORMATS = frozenset({"md", "html", "json"})
 
 
@@ -101,6 +103,28 @@ class _Results(Generic[R]):
     """What an analysis and a comparison share: their results, as JSON and as files."""
 
     results: R
+    #: What the theme model read (texts, vectors, themes), for ``bertopic``; not part of results.json.
+    _modelled: Modelled | None = None
+
+    def bertopic(self) -> ThemesModel:
+        """A fitted ``bertopic.BERTopic`` whose topics are these themes, for BERTopic's own tools.
+
+        ``topics_per_class()`` (each thread a class), ``model.reduce_outliers``,
+        ``model.transform`` of new comments, ``model.visualize_*(custom_labels=True)``,
+        ``model.save``: see ``analysis.topic_model``. BERTopic is imported on this call.
+
+        Raises:
+            InputError: no comment is in a theme, or the result was not made by ``analyze`` or ``compare``.
+
+        """
+        from threadscope.analysis import topic_model
+
+        if self._modelled is None:
+            raise InputError("this result keeps no embeddings: run analyze() or compare() to get BERTopic's model")
+        try:
+            return topic_model.fit(self._modelled)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
 
     @property
     def meta(self) -> schema.Meta | schema.CorpusMeta:
@@ -181,6 +205,7 @@ class Analysis(_Results[schema.AnalysisResults]):
     thread: Thread
     results: schema.AnalysisResults
     _frame: Any = field(default=None, repr=False)
+    _modelled: Modelled | None = field(default=None, repr=False, compare=False)
 
     @property
     def posts(self) -> pd.DataFrame:
@@ -227,6 +252,7 @@ class Comparison(_Results[schema.ComparisonResults]):
 
     loaded: list[Thread]
     results: schema.ComparisonResults
+    _modelled: Modelled | None = field(default=None, repr=False, compare=False)
 
     @property
     def keys(self) -> list[str]:

@@ -41,9 +41,9 @@ How, and why this way:
    themes match a readers' theme at mean F1 0.53, the unstable ones at 0.29
    (``benchmarks/QUALITY.md``).
 
-BERTopic itself is imported only where it adds something: ``bertopic_backend``
-wraps threadscope's embedder for BERTopic's own features (zero-shot topics,
-representation models), and the quality benchmark runs it as the baseline.
+BERTopic itself is imported only where it adds something: ``topic_model``
+hands these themes to a BERTopic model for its own tools (``Analysis.bertopic``),
+and the quality benchmark runs it as the baseline.
 """
 
 from __future__ import annotations
@@ -63,7 +63,6 @@ from threadscope.analysis import theme_words
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
 
-    from threadscope.analysis.embed import Embedder
     from threadscope.model import Thread
 
 log = logging.getLogger(__name__)
@@ -563,19 +562,3 @@ def _representatives(vecs: np.ndarray, members: list[int], anchor: np.ndarray | 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-
-
-def bertopic_backend(embedder: Embedder) -> Any:
-    """Threadscope's embedder as a BERTopic backend (``BERTopic(embedding_model=...)``).
-
-    With it BERTopic's own features that embed text (zero-shot topics,
-    ``KeyBERTInspired``, ``transform`` on new comments) use the same vectors
-    and cache as threadscope.
-    """
-    from bertopic.backend import BaseEmbedder
-
-    class ThreadscopeBackend(BaseEmbedder):  # type: ignore[misc]
-        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
-            return embedder.embed([str(d) for d in documents])
-
-    return ThreadscopeBackend()
