@@ -15,7 +15,8 @@ points, the way BERTopic's documentation does "manual topic modeling":
   ``KeyBERTInspired``) lands in the same space;
 - a ``CountVectorizer`` with threadscope's stop words and tokens and
   BERTopic's ``ClassTfidfTransformer(reduce_frequent_words=True)``: the
-  c-TF-IDF ``theme_words`` computes, so the keywords agree;
+  formula ``theme_words`` uses, so BERTopic's words for a topic are mostly
+  the theme's keywords (threadscope's also let a two-word phrase absorb its words);
 - ``set_topic_labels``: each topic carries its threadscope label
   (``get_topic_info()["CustomName"]``, ``visualize_*(custom_labels=True)``).
 
