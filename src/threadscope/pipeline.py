@@ -91,31 +91,31 @@ class ThreadResults:
 
 @dataclass
 class Run:
-    """The results of every thread, and the one theme model fitted over all of them.
+    """The results of every thread, the one theme model fitted over all of them, and what it read.
 
-    Comments are named ``(thread index, post id)`` in the theme model.
+    Comments are named ``(thread index, post id)`` in the theme model. ``texts``
+    and ``vectors`` are its input, and ``make_embedder`` makes the embedder
+    again, for handing the themes to BERTopic (``modelled``).
     """
 
     threads: list[ThreadResults]
     themes: ThemeResult[tuple[int, str]]
     embedding_model: str
-    texts: list[str] = field(default_factory=list)
-    vectors: Any = None
-    make_embedder: Callable[[], Embedder] | None = None
+    texts: list[str]
+    vectors: Any
+    make_embedder: Callable[[], Embedder]
 
     def modelled(self, labels: Sequence[str]) -> Modelled:
         """What the theme model read, each comment named ``(labels[thread], post id)``, for ``topic_model.fit``."""
-        from threadscope.analysis.topic_model import Modelled, modelled_labels
+        from threadscope.analysis.topic_model import Modelled
 
-        keys = list(self.themes.assignment)  # the docs' order: the theme model's ids, in input order
-        if self.make_embedder is None or self.vectors is None:
-            raise ValueError("this run kept no embeddings")
+        keys = list(self.themes.assignment)  # the theme model's ids, in the order of ``texts``
         return Modelled(
             keys=[(labels[g], post_id) for g, post_id in keys],
             texts=list(self.texts),
             vectors=self.vectors,
             theme_of=[self.themes.assignment[k] for k in keys],
-            labels=modelled_labels([{"id": t.id, "label": t.label, "size": t.size} for t in self.themes.themes]),
+            labels={t.id: t.label for t in self.themes.themes if t.size},
             embedder=self.make_embedder,
         )
 

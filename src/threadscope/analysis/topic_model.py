@@ -28,7 +28,7 @@ analysing a thread never pays for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -151,11 +151,6 @@ def _topic_of_theme(given: np.ndarray, topics: Sequence[int]) -> dict[int, int]:
     if len(mapping) != len(pairs) or len(set(mapping.values())) != len(mapping) or -1 in mapping.values():
         raise RuntimeError(f"BERTopic regrouped the themes it was given: {sorted(pairs)}")
     return mapping
-
-
-def modelled_labels(themes: Sequence[Mapping[str, Any]]) -> dict[int, str]:
-    """Theme id → label of results.json's themes that have members."""
-    return {int(t["id"]): str(t["label"]) for t in themes if t["size"]}
 
 
 def bertopic_backend(embedder: Embedder) -> Any:
