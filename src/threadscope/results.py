@@ -123,7 +123,7 @@ class _Results(Generic[R]):
             raise InputError("this result keeps no embeddings: run analyze() or compare() to get BERTopic's model")
         try:
             return topic_model.fit(self._modelled)
-        except ValueError as exc:
+        except topic_model.NoThemes as exc:
             raise InputError(str(exc)) from None
 
     @property

@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 UNASSIGNED = "in no theme"
 
 
+class NoThemes(ValueError):
+    """No comment is in any theme, so there is no topic to hand to BERTopic."""
+
+
 @dataclass(frozen=True)
 class Modelled:
     """What the theme model read, kept with an analysis so BERTopic can be fitted on it later.
@@ -105,7 +109,7 @@ def fit(modelled: Modelled) -> ThemesModel:
     """BERTopic fitted on threadscope's themes (see the module docstring).
 
     Raises:
-        ValueError: no comment is in any theme, so there is no topic to hand over.
+        NoThemes: no comment is in any theme, so there is no topic to hand over.
 
     """
     from bertopic import BERTopic
@@ -115,7 +119,7 @@ def fit(modelled: Modelled) -> ThemesModel:
     from sklearn.feature_extraction.text import CountVectorizer
 
     if not any(t >= 0 for t in modelled.theme_of):
-        raise ValueError("no comment is in a theme: there are no topics to hand to BERTopic")
+        raise NoThemes("no comment is in a theme: there are no topics to hand to BERTopic")
     vectorizer = CountVectorizer(
         preprocessor=theme_words.clean,
         stop_words=theme_words.stop_words(),
