@@ -301,39 +301,34 @@ def label_match(case: Case, labels: dict[int, str], assignment: Sequence[int]) -
 def representations(case: Case, ours: theming.ThemeResult) -> dict[str, dict[int, str]]:
     """Labels of threadscope's themes as BERTopic's representation models name them, through its public API.
 
-    BERTopic's manual topic modelling (``BaseDimensionalityReduction``,
-    ``BaseCluster`` and ``fit(..., y=themes)``) takes the themes as they are,
-    with threadscope's vectorizer and embedder, so only the naming differs.
+    ``topic_model.fit`` hands the themes to BERTopic as they are (its manual
+    topic modelling, with threadscope's vectorizer and embedder), so only the naming differs.
     """
-    from bertopic import BERTopic
-    from bertopic.cluster import BaseCluster
-    from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
-    from sklearn.feature_extraction.text import CountVectorizer
 
     from threadscope.analysis import theme_words
 
-    topics = [ours.assignment[i] for i in case.ids]
-    out = {}
+    modelled = topic_model.Modelled(
+        keys=[("", i) for i in case.ids],
+        texts=case.texts,
+        vectors=case.vectors,
+        theme_of=[ours.assignment[i] for i in case.ids],
+        labels={t.id: t.label for t in ours.themes if t.size},
+        embedder=lambda: case.embedder,
+    )
     models: dict[str, Any] = {
         "BERTopic c-TF-IDF": None,
         "KeyBERTInspired": KeyBERTInspired(),
         "MaximalMarginalRelevance": MaximalMarginalRelevance(diversity=0.3),
     }
+    out = {}
     for name, representation in models.items():
-        vectorizer = CountVectorizer(
-            stop_words=theme_words.stop_words(), token_pattern=theme_words.TOKEN, ngram_range=(1, 2), min_df=2
-        )
-        model = BERTopic(
-            embedding_model=topic_model.bertopic_backend(case.embedder),
-            umap_model=BaseDimensionalityReduction(),
-            hdbscan_model=BaseCluster(),
-            vectorizer_model=vectorizer,
-            representation_model=representation,
-        )
-        model.fit([theme_words.clean(t) for t in case.texts], case.vectors, y=np.asarray(topics))
+        fitted = topic_model.fit(modelled, representation)
         # the same two-term label threadscope makes from its own keywords
-        out[name] = {t.id: theme_words.label([w for w, _ in model.get_topic(t.id) or []]) for t in ours.themes}
+        out[name] = {
+            theme: theme_words.label([w for w, _ in fitted.model.get_topic(topic) or []])
+            for theme, topic in fitted.topic_of_theme.items()
+        }
     return out
 
 

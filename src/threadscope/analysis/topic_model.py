@@ -105,8 +105,11 @@ class ThemesModel:
         return frame
 
 
-def fit(modelled: Modelled) -> ThemesModel:
+def fit(modelled: Modelled, representation_model: Any = None) -> ThemesModel:
     """BERTopic fitted on threadscope's themes (see the module docstring).
+
+    ``representation_model``: BERTopic's, to name the topics another way
+    (``KeyBERTInspired()``, ``MaximalMarginalRelevance()``); c-TF-IDF words by default.
 
     Raises:
         NoThemes: no comment is in any theme, so there is no topic to hand over.
@@ -132,6 +135,7 @@ def fit(modelled: Modelled) -> ThemesModel:
         hdbscan_model=BaseCluster(),
         vectorizer_model=vectorizer,
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model=representation_model,
     )
     given = np.asarray(modelled.theme_of, dtype=np.int64)
     topics, _ = model.fit_transform(modelled.texts, np.asarray(modelled.vectors), y=given)
