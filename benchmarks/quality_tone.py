@@ -39,7 +39,8 @@ def tone_section(data_dir: Path) -> tuple[list[str], dict[str, Any]]:
         "",
         "Each thread is scored by a tone model trained on every *other* labelled thread "
         "(`training/train_tone.py`'s `fit`), next to VADER's compound score (±0.05) on the same items. "
-        "*model* is the default head (MiniLM's sentence vector and its layers 2 and 4, pooled); "
+        "*model* is the default head (MiniLM's sentence vector, its layers 2 and 4 pooled, and its last layer "
+        "pooled by VADER valence); "
         "*sentence head* reads the sentence vector only: it scores vectors that come without the layers "
         "(a corpus's stored vectors), and it was the whole model before the layers were added.",
         "",
@@ -82,7 +83,7 @@ def tone_section(data_dir: Path) -> tuple[list[str], dict[str, Any]]:
     example, most_negative, example_scores = issue_example_lines(data_dir)
     lines += example
     error_sd = thread_error_sd(folds, hn, "model_mean")
-    verdicts, tally = verdict_lines(items, predictions, hn, compound, error_sd, example_scores)
+    verdicts, tally = verdict_lines(items, predictions, hn, compound, (error_sd, len(hn)), example_scores)
     lines += verdicts
     hostility, reached = hostility_lines(items, vectors, layers, threads, compound)
     lines += hostility
@@ -179,7 +180,7 @@ def issue_example_lines(
         for path, readers in ISSUE_EXAMPLE.items():
             thread = load_file(DATA / path)
             texts = [p.own_text for p in thread.comments if len(p.own_text.split()) >= sentiment.MIN_WORDS_FOR_EXTREMES]
-            vectors, layers = embed.embed_with_layers(texts, embedder, tone.LAYERS, cache)
+            vectors, layers = tone.pooled_vectors(texts, embedder, cache)
             _, scores = model.predict(texts, vectors, layers=layers)
             vader = [sentiment.score_text(t) or 0.0 for t in texts]
             name = Path(path).stem
@@ -207,7 +208,7 @@ def verdict_lines(
     predictions: dict[str, HeldOut],
     hn: Sequence[str],
     compound: np.ndarray,
-    error_sd: float,
+    error: tuple[float, int],
     example: tuple[dict[str, list[float]], dict[str, list[float]]],
 ) -> tuple[list[str], dict[str, list[int]]]:
     """What ``compare`` would say of each pair of threads, with and without the model's thread error, against readers.
@@ -222,17 +223,18 @@ def verdict_lines(
         vader = {t: compound[predictions[t].rows].tolist() for t in (a, b)}
         rated = {t: [float(items[r].tone) for r in predictions[t].rows] for t in (a, b)}
         readers = comparing.compare_pair(a, b, rated[a], rated[b])["direction"]
-        rows.append((f"{a} − {b}", readers, *_directions(a, b, score, vader, error_sd), "labelled, held out"))
+        rows.append((f"{a} − {b}", readers, *_directions(a, b, score, vader, error), "labelled, held out"))
     for (a, b), readers in ISSUE_PAIRS.items():
-        rows.append((f"{a} − {b}", readers, *_directions(a, b, *example, error_sd), "issue 13's, never labelled"))
+        rows.append((f"{a} − {b}", readers, *_directions(a, b, *example, error), "issue 13's, never labelled"))
     lines = [
         "### What `compare` says of each pair, against readers",
         "",
         "For every pair of labelled HN threads (the held-out model's scores of the rated comments) and of the "
         "issue's three threads (the shipped model), which thread `compare` names as more positive: from the "
         "bootstrap interval of the comments alone, as before, and from the interval that also counts the model's "
-        f"error from thread to thread (standard deviation {error_sd:.3f}, from the same leave-one-thread-out "
-        "folds, so the labelled rows are not independent of it; the issue's rows are). Readers: the same "
+        f"error from thread to thread (standard deviation {error[0]:.3f} from the same {error[1]} "
+        "leave-one-thread-out folds, so the labelled rows are not independent of it; the issue's rows are; "
+        "Student's t for a σ from so few threads, `analysis/compare.py`). Readers: the same "
         "bootstrap on their ratings; `=` means no clear difference.",
         "",
         "| pair (a − b) | threads | readers | VADER, comments alone | model, comments alone "
@@ -257,13 +259,15 @@ def verdict_lines(
 
 
 def _directions(
-    a: str, b: str, model: dict[str, list[float]], vader: dict[str, list[float]], error_sd: float
+    a: str, b: str, model: dict[str, list[float]], vader: dict[str, list[float]], error: tuple[float, int]
 ) -> tuple[str | None, str | None, str | None]:
     """VADER's direction (comments alone), the model's from the comments alone, and with its thread error."""
     return (
         comparing.compare_pair(a, b, vader[a], vader[b])["direction"],
         comparing.compare_pair(a, b, model[a], model[b])["direction"],
-        comparing.compare_pair(a, b, model[a], model[b], thread_error_sd=error_sd)["direction"],
+        comparing.compare_pair(a, b, model[a], model[b], thread_error_sd=error[0], thread_error_threads=error[1])[
+            "direction"
+        ],
     )
 
 

@@ -152,5 +152,5 @@ def labelled_tone(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) 
         pytest.skip(f"tone labels not available: {exc}")
     data_dir = tmp_path_factory.mktemp("labelled")
     with embed.EmbeddingCache(data_dir) as cache:
-        vectors, layers = embed.embed_with_layers([i.text for i in items], real_embedder, tone.LAYERS, cache)
+        vectors, layers = tone.pooled_vectors([i.text for i in items], real_embedder, cache)
     return LabelledTone(items, vectors, layers, data_dir)

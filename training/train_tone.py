@@ -8,9 +8,9 @@ paragraphs of four threads, and the RumourEval tweets; ``tone`` -1/0/+1 by
 ``TONE_GUIDE.md``), read through threadscope's own sources so the texts are
 exactly the ``own_text`` it scores at run time. Features are
 ``threadscope.analysis.tone.features``: the packaged all-MiniLM-L6-v2
-embedding, its pooled vectors after layers 2 and 4 (for the ``with_layers``
-head; the ``sentence`` head does without), VADER's four scores and four shape
-features.
+embedding, its pooled vectors after layers 2 and 4 and its last layer pooled
+by VADER valence (for the ``with_layers`` head; the ``sentence`` head does
+without), VADER's four scores and four shape features.
 
 Each head: scikit-learn's multinomial logistic regression, lbfgs, ``C = 1``,
 classes weighted inversely to their frequency (positive comments are rare on
@@ -42,10 +42,12 @@ from threadscope.analysis.tone import (  # noqa: E402
     SENTENCE,
     SHAPE_FEATURES,
     VADER_FEATURES,
+    VALENCE,
     WITH_LAYERS,
     Head,
     ToneModel,
     features,
+    pooled_vectors,
 )
 from training.labels import TWEETS, Rated, load_tone  # noqa: E402
 
@@ -55,10 +57,10 @@ MAX_ITER = 5000
 
 
 def embeddings(items: Sequence[Rated], data_dir: Path | None) -> tuple[np.ndarray, np.ndarray]:
-    """The packaged model's vectors of the items' texts, and of ``LAYERS``, through the embedding cache."""
+    """The packaged model's vectors of the items' texts, and ``tone.pooled_vectors``', through the embedding cache."""
     embedder = embed.MiniLMEmbedder(data_dir=data_dir)
     with embed.EmbeddingCache(data_dir) as cache:
-        return embed.embed_with_layers([i.text for i in items], embedder, LAYERS, cache)
+        return pooled_vectors([i.text for i in items], embedder, cache)
 
 
 def fit(
@@ -186,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         described = ["minilm embedding (384)"]
         if extra is not None:
             described.append(f"minilm layers {LAYERS}, pooled, each L2-normalised, joined and scaled to unit length")
+            described.append(f"minilm last layer pooled by word weights {VALENCE.name!r} (|VADER valence|)")
         head_meta: dict[str, object] = {
             "features": [*described, *VADER_FEATURES, *SHAPE_FEATURES],
             "evaluation": {
@@ -193,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                 "hn_macro_f1": _r(float(np.mean([folds[t]["macro_f1"] for t in hn]))),
                 "hn_vader_macro_f1": _r(float(np.mean([folds[t]["vader_macro_f1"] for t in hn]))),
                 "thread_error_sd": thread_error_sd(folds, hn, "model_mean"),
+                "thread_error_threads": len(hn),
                 "vader_thread_error_sd": thread_error_sd(folds, hn, "vader_mean"),
                 "by_thread": folds,
             },

@@ -148,9 +148,9 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
     with embed.EmbeddingCache(data_dir) as cache:
         layers = None
         if tone == "model" and isinstance(embedder, embed.MiniLMEmbedder):  # the tone model reads its layers too
-            from threadscope.analysis.tone import LAYERS
+            from threadscope.analysis.tone import pooled_vectors
 
-            vectors, layers = embed.embed_with_layers(texts, embedder, LAYERS, cache, progress=on_embed)
+            vectors, layers = pooled_vectors(texts, embedder, cache, progress=on_embed)
         else:
             vectors = embed.embed_texts(texts, embedder, cache, progress=on_embed)
         guided_vectors = embed.embed_texts(guided, embedder, cache) if guided else None
@@ -345,10 +345,16 @@ def comparison_results(
         )
     values = [[s for p in part.thread.comments if (s := part.scores.get(p.id)) is not None] for part in done.threads]
     assigned = [{pid: t for pid, t in part.theme_of.items() if t is not None} for part in done.threads]
+    error_sd, error_threads = _thread_error(done.threads)
     pairs: list[schema.Pair] = [
         {**stats, "verdict": verdict(stats, min_scored)}
         for stats in comparing.compare_all(
-            keys, values, seed=options.seed, min_scored=min_scored, thread_error_sd=_thread_error(done.threads)
+            keys,
+            values,
+            seed=options.seed,
+            min_scored=min_scored,
+            thread_error_sd=error_sd,
+            thread_error_threads=error_threads,
         )
     ]
     joint: list[schema.JointTheme] = [
@@ -391,10 +397,13 @@ def comparison_results(
     }
 
 
-def _thread_error(parts: Sequence[ThreadResults]) -> float | None:
-    """The tone method's error from thread to thread (``analysis.compare``), as its ``sentiment.method`` states it."""
-    errors = {part.sentiment["method"].get("thread_error_sd") for part in parts}
-    return errors.pop() if len(errors) == 1 else None
+def _thread_error(parts: Sequence[ThreadResults]) -> tuple[float | None, int | None]:
+    """The tone method's error from thread to thread (``analysis.compare``) and how many threads measured it.
+
+    As every part's ``sentiment.method`` states it; unknown (``None``) when the parts disagree.
+    """
+    errors = {(m.get("thread_error_sd"), m.get("thread_error_threads")) for m in (p.sentiment["method"] for p in parts)}
+    return errors.pop() if len(errors) == 1 else (None, None)
 
 
 def letter(index: int) -> str:

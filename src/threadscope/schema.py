@@ -239,6 +239,7 @@ class ToneMethod(TypedDict, total=False):
     features: str
     evaluation: dict[str, Any] | None
     thread_error_sd: float | None
+    thread_error_threads: int | None
     agreement: str
     ci95: str
     min_words_for_extremes: int
@@ -396,6 +397,7 @@ class PairStats(TypedDict):
     effect_magnitude: str | None
     comparable: bool
     thread_error_sd: float | None
+    thread_error_threads: int | None
     ci95_with_thread_error: list[float] | None
     direction: Literal["a", "b"] | None
 

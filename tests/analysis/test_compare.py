@@ -175,6 +175,28 @@ def test_thread_error_widens_the_interval_and_can_withdraw_a_verdict() -> None:
     assert f"{-w_high:+.2f} to {-w_low:+.2f} counting".replace("-", "−") in clear["verdict"]
 
 
+def test_a_thread_error_from_few_threads_widens_the_interval_by_students_t() -> None:
+    from scipy.stats import t
+
+    rng = np.random.default_rng(5)
+    a, b = list(rng.normal(0.0, 0.4, 400)), list(rng.normal(-0.25, 0.4, 400))
+    exact = judged("a", "b", a, b, seed=1, thread_error_sd=0.06)
+    four = judged("a", "b", a, b, seed=1, thread_error_sd=0.06, thread_error_threads=4)
+    assert exact["thread_error_threads"] is None and four["thread_error_threads"] == 4
+    sampling = (exact["ci95"][1] - exact["ci95"][0]) / (2 * 1.96)
+    total = sampling**2 + 2 * 0.06**2
+    df = total**2 * 3 / (2 * 0.06**2) ** 2  # Welch-Satterthwaite: only σ's part is estimated, from 3 df
+    low, high = four["ci95_with_thread_error"]
+    assert high - low == pytest.approx(2 * t.ppf(0.975, df) * np.sqrt(total), abs=1e-3)
+    # four threads make the interval wide enough to withdraw what an exact σ would have named
+    assert exact["direction"] == "a" and four["direction"] is None
+    # many threads: Student's t tends to the normal
+    many = judged("a", "b", a, b, seed=1, thread_error_sd=0.06, thread_error_threads=100_000)
+    assert many["ci95_with_thread_error"] == pytest.approx(exact["ci95_with_thread_error"], abs=2e-4)
+    with pytest.raises(ValueError, match="at least 2 threads"):
+        judged("a", "b", a, b, seed=1, thread_error_sd=0.06, thread_error_threads=1)
+
+
 def test_compare_pair_flags_small_and_too_small_samples() -> None:
     small = judged("a", "b", [0.8, 0.7, 0.9, 0.6, 0.8], [-0.8, -0.7, -0.9, -0.6, -0.8], seed=1)
     assert small["comparable"] and "samples are small (5 and 5" in small["verdict"]

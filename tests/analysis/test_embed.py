@@ -23,6 +23,7 @@ from threadscope.analysis.embed import (
     text_sha256,
     verify_sha256,
 )
+from threadscope.analysis.minilm import WordWeights
 from threadscope.errors import ModelError
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -237,7 +238,9 @@ def test_layer_vectors_are_cached_beside_the_sentence_vectors(model: MiniLMEmbed
         def embed(self, texts: list[str]) -> np.ndarray:
             raise AssertionError(f"encoded {texts} although every vector was cached")
 
-        def embed_layers(self, texts: list[str], layers: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        def embed_layers(
+            self, texts: list[str], layers: tuple[int, ...], words: WordWeights | None = None
+        ) -> list[np.ndarray]:
             raise AssertionError(f"encoded {texts} although every vector was cached")
 
     warm = Refusing(data_dir=tmp_path)
@@ -250,6 +253,15 @@ def test_layer_vectors_are_cached_beside_the_sentence_vectors(model: MiniLMEmbed
     cold = embed_with_layers(texts, model, (3,), EmbeddingCache(tmp_path))
     assert cold[1].shape == (3, 384)
     np.testing.assert_allclose(cold[0], vectors, atol=1e-6)
+    # the last layer pooled by words' weights follows the layers, cached under the weights' name
+    words = WordWeights("test-disaster", lambda word: float(word == "disaster"))
+    vectors, pooled = embed_with_layers(texts, model, (2, 4), EmbeddingCache(tmp_path), words=words)
+    assert pooled.shape == (3, 768 + 384)
+    np.testing.assert_allclose(pooled[:, :768], layers, atol=1e-6)
+    np.testing.assert_allclose(pooled[1, 768:], vectors[1], atol=1e-6)  # no word weighs anything: the plain mean
+    assert float(pooled[0, 768:] @ vectors[0]) < 0.95
+    again = embed_with_layers(texts, warm, (2, 4), EmbeddingCache(tmp_path), words=words)
+    np.testing.assert_array_equal(again[1], pooled)
 
 
 @pytest.mark.model

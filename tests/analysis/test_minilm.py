@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import shared_file
 from threadscope.analysis.embed import default_model_path
-from threadscope.analysis.minilm import MAX_TOKENS, MiniLM, ModelMismatch, check_model
+from threadscope.analysis.minilm import MAX_TOKENS, MiniLM, ModelMismatch, WordWeights, check_model
 from threadscope.sources.hn import parse_item
 
 pytestmark = pytest.mark.model
@@ -63,6 +63,29 @@ def test_layer_vectors_come_from_the_same_pass() -> None:
     assert float(np.mean(np.sum(both[:, 1] * both[:, 0], axis=1))) < 0.9
     with pytest.raises(ValueError, match="numbered 1 to 6"):
         model.encode_layers(texts, (0,))
+
+
+def test_last_layer_pooled_by_word_weights() -> None:
+    texts = [*real_texts(), "Don't PANIC: it's fine.", "1234 5678"]
+    model = MiniLM(default_model_path())
+    asked: list[str] = []
+
+    def weigh(word: str) -> float:
+        asked.append(word)
+        return {"panic": 2.0, "fine": 1.0, "great": 3.0, "problem": 1.5}.get(word, 0.0)
+
+    pooled = model.encode_layers(texts, (4,), words=WordWeights("test", weigh))
+    assert pooled.shape == (len(texts), 3, 384)
+    assert np.abs(pooled[:, :2] - model.encode_layers(texts, (4,))).max() < 1e-6  # the other columns as before
+    # words are asked as written, lower-cased, each once per occurrence, punctuation apart
+    assert "panic" in asked and "PANIC" not in asked and "don" in asked and ":" in asked
+    # a text where no word weighs anything gets the plain mean, the sentence vector
+    assert np.abs(pooled[-1, 2] - pooled[-1, 0]).max() < 1e-6
+    assert float(pooled[-2, 2] @ pooled[-2, 0]) < 0.95
+    assert np.allclose(np.linalg.norm(pooled, axis=2), 1.0, atol=1e-5)
+    # only relative weights count, and neither order nor batching changes a vector
+    tripled = model.encode_layers(texts[::-1], (), batch_tokens=300, words=WordWeights("x3", lambda w: 3 * weigh(w)))
+    assert np.abs(tripled[::-1, 1] - pooled[:, 2]).max() < 1e-5
 
 
 def test_default_embedder_does_not_import_sentence_transformers(tmp_path: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def test_shipped_model_is_small_and_well_formed() -> None:
     assert path.stat().st_size < 200_000
     model = tone.default_model()
     with_layers, sentence = model.heads[tone.WITH_LAYERS], model.heads[tone.SENTENCE]
-    assert with_layers.coef.shape == (3, 384 * (1 + len(tone.LAYERS)) + 8) and with_layers.intercept.shape == (3,)
+    assert with_layers.coef.shape == (3, 384 * (1 + len(tone.LAYERS) + 1) + 8) and with_layers.intercept.shape == (3,)
     assert sentence.coef.shape == (3, 384 + 8) and sentence.intercept.shape == (3,)
     assert model.meta["trained_by"] == "training/train_tone.py"
     for head in (with_layers, sentence):
@@ -52,9 +53,12 @@ def test_model_file_round_trips_and_rejects_other_files() -> None:
     for name, head in model.heads.items():
         assert np.array_equal(again.heads[name].coef, head.coef)
     assert again.to_json() == model.to_json()
-    with pytest.raises(ValueError, match="not a threadscope.tone/2 file"):
+    with pytest.raises(ValueError, match="not a threadscope.tone/3 file"):
         tone.ToneModel.from_json('{"format": "something else"}')
     with pytest.raises(ValueError, match="has the heads with_layers and sentence"):
+        tone.ToneModel.from_json(json.dumps({"format": tone.FORMAT, "classes": [-1, 0, 1], "heads": {}}))
+    # a file of the previous format, whose heads read other features, is refused by name
+    with pytest.raises(ValueError, match="not a threadscope.tone/3 file"):
         tone.ToneModel.from_json('{"format": "threadscope.tone/2", "classes": [-1, 0, 1], "heads": {}}')
 
 
@@ -64,7 +68,7 @@ def test_features_need_matching_embeddings() -> None:
     fake = FakeEmbedder().embed(["a comment"])
     with pytest.raises(ValueError, match="expects 392 features"):
         tone.default_model().predict(["a comment"], fake)
-    with pytest.raises(ValueError, match="expects 1160 features"):
+    with pytest.raises(ValueError, match="expects 1544 features"):
         tone.default_model().predict(["a comment"], np.zeros((1, 384)), layers=np.zeros((1, 384)))
     with pytest.raises(ValueError, match="do not match"):
         tone.features(["one"], np.zeros((1, 384)), layers=np.zeros((2, 768)))
@@ -114,7 +118,7 @@ def test_technical_words_are_not_tone(real_embedder: Any) -> None:
         "This is fantastic work, thank you so much for sharing it, I love it!",
         "What a disaster. This company keeps shipping garbage and lying about it.",
     ]
-    vectors, layers = real_embedder.embed_layers(texts, tone.LAYERS)
+    vectors, layers = tone.pooled_vectors(texts, real_embedder)
     classes, scores = tone.default_model().predict(texts, vectors, layers=layers)
     assert classes == [0, 1, -1]
     assert scores[1] > scores[0] > scores[2]
@@ -131,7 +135,7 @@ def test_analysis_uses_the_model_and_keeps_vader(real_embedder: Any, shared: Any
     assert all(p["vader"] is not None for p in posts)
     # the pipeline shares its VADER scores with the model: same result as the model scoring alone
     texts = [result.thread.get(p["id"]).own_text for p in posts]
-    vectors, layers = real_embedder.embed_layers(texts, tone.LAYERS)
+    vectors, layers = tone.pooled_vectors(texts, real_embedder)
     classes, scores = tone.default_model().predict(texts, vectors, layers=layers)
     assert [p["tone"] for p in posts] == classes
     assert [p["sentiment"] for p in posts] == pytest.approx(scores, abs=1e-4)

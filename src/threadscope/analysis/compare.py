@@ -24,7 +24,14 @@ VADER, see ``analysis.sentiment``):
   the same amount on every comment of it, which no resampling of comments
   shows. With σ that error's standard deviation and s the bootstrap's standard
   error (its interval's half-width / 1.96), the interval is
-  mean_diff ± 1.96·√(s² + 2σ²); ``direction`` is read from it when σ is known.
+  mean_diff ± q·√(s² + 2σ²); ``direction`` is read from it when σ is known.
+  σ comes from a handful of labelled threads (``thread_error_threads``, four
+  on Hacker News), so it is itself uncertain: q is Student's t quantile
+  (97.5%) with Welch-Satterthwaite's degrees of freedom, (s² + 2σ²)²·(k − 1)
+  / (2σ²)² for σ from k threads (s counts as exact), not the normal's 1.96.
+  With 1.96, the tone model's σ of 0.056 named 26312516 warmer than
+  17338700, which readers contradict (``benchmarks/QUALITY.md``): that σ,
+  from four threads, understated how far the model strays on a fifth.
 - what a pair means in words is the report layer's (``report.verdict``).
 
 Themes: one topic model over the comments of all threads together, so a theme
@@ -115,6 +122,7 @@ def compare_pair(
     n_boot: int = N_BOOT,
     min_scored: int = MIN_SCORED,
     thread_error_sd: float | None = None,
+    thread_error_threads: int | None = None,
 ) -> schema.PairStats:
     """Compare the tone of two threads' comments.
 
@@ -129,12 +137,14 @@ def compare_pair(
             pair is not compared (``comparable`` false, statistics ``None``).
         thread_error_sd: the scoring method's error from thread to thread
             (see the module docstring), or ``None`` when it is not known.
+        thread_error_threads: how many threads ``thread_error_sd`` was
+            measured on, or ``None`` to take it as exact.
 
     Returns:
         ``a``, ``b``, ``n_a``, ``n_b``, ``mean_a``, ``mean_b``, ``mean_diff``
         (a − b), ``ci95``, ``mann_whitney_u``, ``p_value``, ``effect_size``
         (Cliff's delta), ``effect_magnitude``, ``comparable``,
-        ``thread_error_sd``, ``ci95_with_thread_error``, ``direction``
+        ``thread_error_sd``, ``thread_error_threads``, ``ci95_with_thread_error``, ``direction``
         (``"a"``, ``"b"`` or ``None``: which thread reads clearly more
         positive, by the wider interval when there is one).
 
@@ -155,6 +165,7 @@ def compare_pair(
         "effect_magnitude": None,
         "comparable": False,
         "thread_error_sd": thread_error_sd,
+        "thread_error_threads": None if thread_error_sd is None else thread_error_threads,
         "ci95_with_thread_error": None,
         "direction": None,
     }
@@ -166,7 +177,7 @@ def compare_pair(
     u, p = tested
     delta = cliffs_delta(u, n_a, n_b)
     diff = round4(float(np.mean(a_scores)) - float(np.mean(b_scores)))
-    wide = None if thread_error_sd is None else with_thread_error(diff, ci, thread_error_sd)
+    wide = None if thread_error_sd is None else with_thread_error(diff, ci, thread_error_sd, thread_error_threads)
     low, high = wide or ci
     direction: Literal["a", "b"] | None = None if low <= 0.0 <= high else ("a" if low > 0 else "b")
     row.update(
@@ -185,10 +196,24 @@ def compare_pair(
     return row
 
 
-def with_thread_error(diff: float, ci: Sequence[float], thread_error_sd: float) -> list[float]:
-    """``diff``'s 95% interval once the method's error from thread to thread is counted (module docstring)."""
+def with_thread_error(
+    diff: float, ci: Sequence[float], thread_error_sd: float, threads: int | None = None
+) -> list[float]:
+    """``diff``'s 95% interval once the method's error from thread to thread, measured on ``threads``, is counted.
+
+    See the module docstring; ``threads`` ``None`` (or σ 0) takes σ as exact and uses 1.96.
+    """
     sampling = (ci[1] - ci[0]) / (2 * 1.96)
-    half = 1.96 * math.sqrt(sampling**2 + 2 * thread_error_sd**2)
+    between = 2 * thread_error_sd**2
+    total = sampling**2 + between
+    quantile = 1.96
+    if threads is not None and between > 0:
+        if threads < 2:
+            raise ValueError(f"a standard deviation needs at least 2 threads, got {threads}")
+        from scipy.stats import t
+
+        quantile = float(t.ppf(0.975, total**2 * (threads - 1) / between**2))
+    half = quantile * math.sqrt(total)
     return [round4(diff - half), round4(diff + half)]
 
 
@@ -200,6 +225,7 @@ def compare_all(
     n_boot: int = N_BOOT,
     min_scored: int = MIN_SCORED,
     thread_error_sd: float | None = None,
+    thread_error_threads: int | None = None,
 ) -> list[schema.PairStats]:
     """``compare_pair`` for every pair of threads, in input order (A–B, A–C, B–C…)."""
     return [
@@ -212,6 +238,7 @@ def compare_all(
             n_boot=n_boot,
             min_scored=min_scored,
             thread_error_sd=thread_error_sd,
+            thread_error_threads=thread_error_threads,
         )
         for i in range(len(labels))
         for j in range(i + 1, len(labels))

@@ -38,6 +38,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from threadscope.analysis.minilm import WordWeights
 from threadscope.cache import atomic_write, default_data_dir
 from threadscope.errors import ModelError
 
@@ -187,16 +188,21 @@ class MiniLMEmbedder:
         self.load()
         return np.ascontiguousarray(self._model.encode(list(texts)), dtype=np.float32)
 
-    def embed_layers(self, texts: list[str], layers: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    def embed_layers(
+        self, texts: list[str], layers: tuple[int, ...], words: WordWeights | None = None
+    ) -> list[np.ndarray]:
         """``embed(texts)`` and, from the same forward pass, the texts' pooled vectors after ``layers``.
 
         The second array joins each layer's L2-normalised vector and scales the row to unit length
-        (``len(texts) × 384·len(layers)``), so the cache stores and checks it like any vector.
+        (``len(texts) × 384·len(layers)``), so the cache stores and checks it like any vector. With
+        ``words``, a third: the last layer's tokens pooled by their words' weights
+        (``minilm.MiniLM.encode_layers``).
         """
         self.load()
-        both = self._model.encode_layers(list(texts), layers)
-        joined = both[:, 1:].reshape(len(texts), -1) / np.sqrt(max(len(layers), 1))
-        return np.ascontiguousarray(both[:, 0]), np.ascontiguousarray(joined, dtype=np.float32)
+        pooled = self._model.encode_layers(list(texts), layers, words=words)
+        joined = pooled[:, 1 : 1 + len(layers)].reshape(len(texts), -1) / np.sqrt(max(len(layers), 1))
+        arrays = [pooled[:, 0], joined] + ([pooled[:, -1]] if words is not None else [])
+        return [np.ascontiguousarray(a, dtype=np.float32) for a in arrays]
 
 
 class SentenceTransformerEmbedder:
@@ -496,17 +502,19 @@ def embed_with_layers(
     layers: tuple[int, ...],
     cache: EmbeddingCache | None = None,
     progress: Progress | None = None,
+    words: WordWeights | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``embed_texts`` and ``MiniLMEmbedder.embed_layers``' second array, from one forward pass per text.
+    """``embed_texts``, and ``MiniLMEmbedder.embed_layers``' other arrays side by side, from one forward pass.
 
-    The layer vectors are cached beside the sentence vectors, under the model's name plus the
-    layers, so a warm run reads both and a run that needs only the sentence vectors is unchanged.
+    Those vectors are cached beside the sentence vectors, under the model's name plus the layers
+    (and the words' weights), so a warm run reads them all and a run that needs only the sentence
+    vectors is unchanged.
     """
     names = [embedder.name, f"{embedder.name}/layers-{'-'.join(map(str, layers))}"]
-    vectors, joined = _embed_cached(
-        texts, names, lambda batch: list(embedder.embed_layers(batch, layers)), cache, progress
-    )
-    return vectors, joined
+    if words is not None:
+        names.append(f"{embedder.name}/last-layer-by-words-{words.name}")
+    arrays = _embed_cached(texts, names, lambda batch: embedder.embed_layers(batch, layers, words), cache, progress)
+    return arrays[0], np.hstack(arrays[1:])
 
 
 def _embed_cached(

@@ -13,6 +13,8 @@ on real comments.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,18 @@ EXPECTED: dict[str, dict[str, object]] = {
     },
     "sentence_bert_config.json": {"max_seq_length": MAX_TOKENS},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class WordWeights:
+    """How much each word counts in a weighted pool of token vectors (``MiniLM.encode_layers``' ``words``).
+
+    ``weigh`` takes a word as written, lower-cased, and returns its weight (0 to leave it out); ``name``
+    says which weights these are wherever the pooled vectors are stored (the embedding cache's key).
+    """
+
+    name: str
+    weigh: Callable[[str], float]
 
 
 class ModelMismatch(ValueError):
@@ -105,34 +119,50 @@ class MiniLM:
         """Embed ``texts`` (any order; the output follows the input)."""
         return self.encode_layers(texts, (), batch_tokens)[:, 0]
 
-    def encode_layers(self, texts: list[str], layers: tuple[int, ...], batch_tokens: int = BATCH_TOKENS) -> np.ndarray:
+    def encode_layers(
+        self,
+        texts: list[str],
+        layers: tuple[int, ...],
+        batch_tokens: int = BATCH_TOKENS,
+        words: WordWeights | None = None,
+    ) -> np.ndarray:
         """The sentence vector of ``texts`` and their mean-pooled, L2-normalised token vectors after ``layers``.
 
         Shape ``(len(texts), 1 + len(layers), 384)``: column 0 is what ``encode`` returns, then one
-        column per layer (1 to 6, counted from the embeddings), in the order asked.
+        column per layer (1 to 6, counted from the embeddings), in the order asked. With ``words``, one
+        more column: the last layer's token vectors averaged with each token weighing what its word
+        weighs (``[CLS]``/``[SEP]`` nothing), L2-normalised; a text none of whose words weighs anything
+        gets column 0 there (every token weighing the same).
         """
         torch = self.torch
         if any(not 1 <= n <= LAYERS for n in layers):
             raise ValueError(f"layers are numbered 1 to {LAYERS}, got {layers}")
         width = self.weights["embeddings.word_embeddings.weight"].shape[1]
-        out = np.zeros((len(texts), 1 + len(layers), width), dtype=np.float32)
-        tokens = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        out = np.zeros((len(texts), 1 + len(layers) + (words is not None), width), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(list(texts))
+        tokens = [e.ids for e in encodings]
+        weights = [_token_weights(t, e, words.weigh) for t, e in zip(texts, encodings, strict=True)] if words else []
         order = sorted(range(len(texts)), key=lambda i: (-len(tokens[i]), i))  # little padding per batch
         with torch.inference_mode():
             for chosen in _batches(order, [len(t) for t in tokens], batch_tokens):
                 longest = len(tokens[chosen[0]])
                 ids = torch.zeros((len(chosen), longest), dtype=torch.long)  # 0 is [PAD]
                 mask = torch.zeros((len(chosen), longest), dtype=torch.bool)
+                weighed = torch.zeros((len(chosen), longest), dtype=torch.float32) if words else None
                 for row, i in enumerate(chosen):
                     ids[row, : len(tokens[i])] = torch.tensor(tokens[i])
                     mask[row, : len(tokens[i])] = True
-                out[chosen] = self.forward(ids, mask, layers).numpy()
+                    if weighed is not None:
+                        weighed[row, : len(tokens[i])] = torch.from_numpy(weights[i])
+                out[chosen] = self.forward(ids, mask, layers, weighed).numpy()
         return out
 
-    def forward(self, ids: Any, mask: Any, layers: tuple[int, ...] = ()) -> Any:
+    def forward(self, ids: Any, mask: Any, layers: tuple[int, ...] = (), weighed: Any = None) -> Any:
         """Sentence vectors of a padded batch, then the pooled vectors after ``layers``: (batch, 1 + len(layers), 384).
 
-        ``ids`` and ``mask`` (the real tokens) are both (batch, length).
+        ``ids`` and ``mask`` (the real tokens) are both (batch, length). With ``weighed``, each token's
+        weight (batch, length), one more column: the last layer's tokens averaged by those weights
+        (by ``mask`` for a row whose weights are all 0).
         """
         torch, w = self.torch, self.weights
         functional = torch.nn.functional
@@ -148,7 +178,7 @@ class MiniLM:
         head = hidden // HEADS
         weights = mask.unsqueeze(-1).to(x.dtype)
 
-        def pooled(x: Any) -> Any:
+        def pooled(x: Any, weights: Any = weights) -> Any:
             mean = (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
             return functional.normalize(mean, p=2, dim=1)
 
@@ -178,7 +208,24 @@ class MiniLM:
             )
             if n + 1 in layers:
                 after[n + 1] = pooled(x)
-        return torch.stack([pooled(x), *(after[n] for n in layers)], dim=1)
+        columns = [pooled(x), *(after[n] for n in layers)]
+        if weighed is not None:
+            unweighed = (weighed.sum(dim=1) == 0)[:, None, None]
+            columns.append(pooled(x, torch.where(unweighed, weights, weighed.unsqueeze(-1).to(x.dtype))))
+        return torch.stack(columns, dim=1)
+
+
+def _token_weights(text: str, encoding: Any, weigh: Callable[[str], float]) -> np.ndarray:
+    """Each token's weight: what ``weigh`` gives the word it is part of, as written in ``text`` and lower-cased."""
+    out = np.zeros(len(encoding.ids), dtype=np.float32)
+    spans: dict[int, list[int]] = {}
+    for position, word in enumerate(encoding.word_ids):
+        if word is not None:  # [CLS] and [SEP] belong to no word
+            spans.setdefault(word, []).append(position)
+    for positions in spans.values():
+        start, end = encoding.offsets[positions[0]][0], encoding.offsets[positions[-1]][1]
+        out[positions] = weigh(text[start:end].lower())
+    return out
 
 
 def _batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:

@@ -86,6 +86,11 @@ def _analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+def lexicon() -> Mapping[str, float]:
+    """VADER's rated words (lower-case) and their valence, -4 to 4."""
+    return _analyzer().lexicon  # type: ignore[no-any-return]
+
+
 def polarity_scores(text: str) -> dict[str, float]:
     """VADER's ``neg``, ``neu``, ``pos`` and ``compound`` scores of ``text`` as it is."""
     return dict(_analyzer().polarity_scores(text))
