@@ -217,14 +217,14 @@ class MiniLM:
 
 def _token_weights(text: str, encoding: Any, weigh: Callable[[str], float]) -> np.ndarray:
     """Each token's weight: what ``weigh`` gives the word it is part of, as written in ``text`` and lower-cased."""
-    out = np.zeros(len(encoding.ids), dtype=np.float32)
+    offsets = encoding.offsets  # each read of a tokenizers property copies the whole list: read once
+    out = np.zeros(len(offsets), dtype=np.float32)
     spans: dict[int, list[int]] = {}
     for position, word in enumerate(encoding.word_ids):
         if word is not None:  # [CLS] and [SEP] belong to no word
             spans.setdefault(word, []).append(position)
     for positions in spans.values():
-        start, end = encoding.offsets[positions[0]][0], encoding.offsets[positions[-1]][1]
-        out[positions] = weigh(text[start:end].lower())
+        out[positions] = weigh(text[offsets[positions[0]][0] : offsets[positions[-1]][1]].lower())
     return out
 
 
