@@ -34,13 +34,15 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from threadscope.analysis.minilm import WordWeights
 from threadscope.cache import atomic_write, default_data_dir
 from threadscope.errors import ModelError
+
+if TYPE_CHECKING:  # minilm is imported when the model loads
+    from threadscope.analysis.minilm import WordWeights
 
 log = logging.getLogger(__name__)
 

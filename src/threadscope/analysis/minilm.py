@@ -141,14 +141,16 @@ class MiniLM:
         out = np.zeros((len(texts), 1 + len(layers) + (words is not None), width), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
         tokens = [e.ids for e in encodings]
-        weights = [_token_weights(t, e, words.weigh) for t, e in zip(texts, encodings, strict=True)] if words else []
+        weights: list[np.ndarray] = []
+        if words is not None:
+            weights = [_token_weights(t, e, words.weigh) for t, e in zip(texts, encodings, strict=True)]
         order = sorted(range(len(texts)), key=lambda i: (-len(tokens[i]), i))  # little padding per batch
         with torch.inference_mode():
             for chosen in _batches(order, [len(t) for t in tokens], batch_tokens):
                 longest = len(tokens[chosen[0]])
                 ids = torch.zeros((len(chosen), longest), dtype=torch.long)  # 0 is [PAD]
                 mask = torch.zeros((len(chosen), longest), dtype=torch.bool)
-                weighed = torch.zeros((len(chosen), longest), dtype=torch.float32) if words else None
+                weighed = torch.zeros((len(chosen), longest), dtype=torch.float32) if words is not None else None
                 for row, i in enumerate(chosen):
                     ids[row, : len(tokens[i])] = torch.tensor(tokens[i])
                     mask[row, : len(tokens[i])] = True
