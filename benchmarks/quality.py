@@ -99,18 +99,24 @@ def readers_groups(labelled: dict[int, str]) -> dict[str, set[int]]:
 
 
 def guided_scores(predicted: Sequence[str | None], labelled: dict[int, str], names: Sequence[str]) -> dict[str, Any]:
-    """Accuracy and unassigned share over the rows readers put under one of ``names``, overall and per name."""
+    """Accuracy and unassigned share over the rows readers put under one of ``names``, overall and per name,
+    and the precision of each name's members."""
     rows = [r for r, n in labelled.items() if n in names]
     per = {
         name: round(float(np.mean([predicted[r] == name for r in rows if labelled[r] == name])), 3) for name in names
     }
     sizes = {name: sum(p == name for p in predicted) for name in names}
+    right = {name: sum(p == name and labelled.get(r) == name for r, p in enumerate(predicted)) for name in names}
     return {
         "accuracy": round(float(np.mean([predicted[r] == labelled[r] for r in rows])), 3),
         "unassigned": round(float(np.mean([predicted[r] is None for r in rows])), 3),
         "joined_share": round(float(np.mean([p is not None for p in predicted])), 3),
         "per_name": per,
         "sizes": sizes,
+        # of each name's members, the share readers put under that name (paragraphs readers sorted
+        # nowhere count against it: the labels README says they belong to no theme)
+        "precision": {name: round(right[name] / sizes[name], 3) if sizes[name] else 0.0 for name in names},
+        "precision_all": round(sum(right.values()) / max(1, sum(sizes.values())), 3),
         "readers": {name: sum(n == name for n in labelled.values()) for name in names},
     }
 
@@ -260,17 +266,18 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
     lines = [
         f'### Guided themes by name only: `--themes "{", ".join(names)}"`',
         "",
-        "| name | readers | threadscope members | threadscope right | confidence | BERTopic zero-shot right |",
-        "|---|---|---|---|---|---|",
+        "| name | readers | threadscope members | threadscope right | members readers put there | confidence "
+        "| BERTopic zero-shot right |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name in names:
         lines.append(
             f"| {name} | {got['readers'][name]} | {got['sizes'][name]} | {got['per_name'][name]:.2f} | "
-            f"{confidence.get(name, 0.0):.2f} | {base['per_name'][name]:.2f} |"
+            f"{got['precision'][name]:.2f} | {confidence.get(name, 0.0):.2f} | {base['per_name'][name]:.2f} |"
         )
     lines += [
         f"| **all** | {sum(got['readers'].values())} | {sum(got['sizes'].values())} | "
-        f"**{got['accuracy']:.3f}** (unassigned {got['unassigned']:.0%}) | | "
+        f"**{got['accuracy']:.3f}** (unassigned {got['unassigned']:.0%}) | {got['precision_all']:.2f} | | "
         f"**{base['accuracy']:.3f}** (unassigned {base['unassigned']:.0%}) |",
         "",
         f"Share of all paragraphs that joined a guided theme: threadscope {got['joined_share']:.0%}, "

@@ -10,7 +10,15 @@ import pytest
 
 from threadscope.analysis import embed, themes
 
-pytestmark = pytest.mark.model
+
+def test_guided_scores_count_members_readers_sorted_elsewhere_or_nowhere() -> None:
+    from benchmarks.quality import guided_scores
+
+    labelled = {0: "a", 1: "a", 2: "b", 3: "c"}  # row 4 readers sorted nowhere
+    got = guided_scores(["a", None, "a", "b", "a"], labelled, ["a", "b"])
+    assert got["accuracy"] == round(1 / 3, 3) and got["unassigned"] == round(1 / 3, 3)
+    assert got["precision"] == {"a": round(1 / 3, 3), "b": 0.0} and got["precision_all"] == 0.25
+    assert got["sizes"] == {"a": 3, "b": 1} and got["joined_share"] == 0.8
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +34,7 @@ def case(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield Case(labels, real_embedder, cache)
 
 
+@pytest.mark.model
 def test_free_themes_match_the_readers(case: Any) -> None:
     from benchmarks.quality import free_scores
 
@@ -35,6 +44,7 @@ def test_free_themes_match_the_readers(case: Any) -> None:
     assert result.unassigned_share < 0.25
 
 
+@pytest.mark.model
 def test_context_from_the_thread_helps(case: Any) -> None:
     """The same method without the parent's (here: previous paragraph's) vector does worse."""
     from benchmarks.quality import free_scores
@@ -46,6 +56,7 @@ def test_context_from_the_thread_helps(case: Any) -> None:
     assert f_context > f_alone
 
 
+@pytest.mark.model
 def test_guided_names_find_what_readers_put_there(case: Any) -> None:
     from benchmarks.quality import EXAMPLE_NAMES, guided_scores
 
@@ -61,6 +72,7 @@ def test_guided_names_find_what_readers_put_there(case: Any) -> None:
     assert confidence["data cleaning"] > confidence["overhype"] > themes.GUIDED_FLOOR
 
 
+@pytest.mark.model
 def test_guided_themes_are_quoted_by_what_readers_put_there(case: Any) -> None:
     """The quotes come from the expanded query, not the bare name ("overhype" alone is nearest to "overfitting")."""
     from benchmarks.quality import EXAMPLE_NAMES, quotes_agree
@@ -69,12 +81,14 @@ def test_guided_themes_are_quoted_by_what_readers_put_there(case: Any) -> None:
     assert quoted == 6 and agreed >= 4, (agreed, quoted)  # 3 of 6 when quoted by the bare name
 
 
+@pytest.mark.model
 def test_a_name_the_thread_never_touches_gets_no_members(case: Any) -> None:
     result = case.ours(["management", "underwater basket weaving", "cooking recipes"])
     weaving = next(t for t in result.themes if t.label == "underwater basket weaving")
     assert weaving.size == 0 and "No comment matched" in (result.note or "")
 
 
+@pytest.mark.model
 def test_a_name_is_expanded_with_the_threads_own_words(case: Any) -> None:
     """ "overhype" takes the thread's close words and "hype" inside it, not the loosely related "sota"."""
     terms = themes._thread_terms(case.texts, lambda words: embed.embed_texts(words, case.embedder, case.cache))
@@ -87,3 +101,25 @@ def test_a_name_is_expanded_with_the_threads_own_words(case: Any) -> None:
         words[row] for row in themes._expansion("management", vectors @ case.name_vectors(["management"])[0], words)
     }
     assert "manage" in management and "management" in management, management
+
+
+@pytest.mark.model
+def test_subthread_coherence_helps(case: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deciding themes over the reply tree (here: the page's run of paragraphs) agrees with readers more."""
+    from benchmarks.quality import EXAMPLE_NAMES, free_scores, guided_scores
+
+    def figures() -> tuple[float, float, float]:
+        free = case.ours()
+        guided = case.ours(EXAMPLE_NAMES)
+        label_of = {t.id: t.label for t in guided.themes if t.guided}
+        got = guided_scores([label_of.get(guided.assignment[i]) for i in case.ids], case.labelled, EXAMPLE_NAMES)
+        f1 = float(np.mean(list(free_scores([free.assignment[i] for i in case.ids], case.labelled).values())))
+        return f1, got["accuracy"], got["joined_share"]
+
+    free, guided, joined = figures()
+    for constant in ("GUIDED_STAY", "GUIDED_SWITCH", "FREE_STAY", "FREE_SWITCH"):
+        monkeypatch.setattr(themes, constant, 0.0)
+    free_alone, guided_alone, joined_alone = figures()
+    assert free > free_alone + 0.02, (free, free_alone)
+    assert guided > guided_alone + 0.02, (guided, guided_alone)
+    assert joined < joined_alone + 0.05, (joined, joined_alone)  # not by joining many more comments

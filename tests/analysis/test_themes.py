@@ -14,7 +14,7 @@ from tests.fakes import FakeEmbedder
 from threadscope.analysis import theme_words
 from threadscope.analysis.embed import EmbeddingCache, MiniLMEmbedder, embed_texts
 from threadscope.analysis.theme_words import is_stop_word
-from threadscope.analysis.themes import ThemeResult, find_themes
+from threadscope.analysis.themes import ThemeResult, context_parents, find_themes
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 SEED = DATA / "seed" / "24330326.page.txt"
@@ -168,6 +168,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         posts = [p for p in thread.comments if p.has_text]
         ids, texts = [p.id for p in posts], [p.own_text for p in posts]
         out[key] = (ids, texts, embed_texts(texts, embedder, cache))
+        out[f"{key} parents"] = context_parents(thread, ids)
     out["guided"] = ["management", "data cleaning", "overhype"]
     out["guided_vecs"] = embed_texts(out["guided"], embedder, cache)
     out["results"] = {key: find_themes(*out[key]) for key in threads}
@@ -187,6 +188,23 @@ def test_real_themes_are_deterministic_and_order_free(real: dict[str, Any], key:
     order = list(range(len(ids)))
     random.Random(3).shuffle(order)
     shuffled = find_themes([ids[i] for i in order], [texts[i] for i in order], vecs[order])
+    assert shuffled == base
+
+
+@pytest.mark.model
+def test_real_themes_with_the_reply_tree_are_order_free(real: dict[str, Any]) -> None:
+    """Subthread coherence follows each comment's parent, wherever the input puts it."""
+    ids, texts, vecs = real["hn"]
+    parents = real["hn parents"]
+    base = find_themes(ids, texts, vecs, parents=parents, resamples=2)
+    assert base != find_themes(ids, texts, vecs, resamples=2)  # the tree is used
+    order = list(range(len(ids)))
+    random.Random(5).shuffle(order)
+    row = {old: new for new, old in enumerate(order)}
+    shuffled_parents = [None if parents[i] is None else row[parents[i]] for i in order]
+    shuffled = find_themes(
+        [ids[i] for i in order], [texts[i] for i in order], vecs[order], parents=shuffled_parents, resamples=2
+    )
     assert shuffled == base
 
 
