@@ -2,8 +2,10 @@
 
 Readers sort a discussion by subthread: on the seed page, of the paragraphs
 readers put under a theme whose previous paragraph they sorted too, 81% share
-its theme. A comment scored alone ("The majority of it is snakeoil") can fall
-just short of the theme its subthread is about. ``decode`` picks every
+its theme. A comment scored alone can fall just short of the theme its
+subthread is about: "This continued until I was fired. The board didn't like
+that I wasn't using a neural net…" is management only in the story it ends,
+and joins "management" with its subthread. ``decode`` picks every
 comment's theme at once, maximising the sum of each comment's own score for
 its theme plus, over each reply and the comment it answers, ``stay`` when both
 are in the same theme and ``-switch`` when they are in two different ones. A
