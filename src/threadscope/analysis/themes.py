@@ -31,9 +31,10 @@ How, and why this way:
    reply tree at once (``coherence.decode``): a reply and the comment it
    answers gain from sharing a theme and lose from being in two, so a reply
    that falls just short of its subthread's theme joins it. On the seed page
-   this took free macro-F1 from 0.63 to 0.69 (mean of six k-means seeds) and
-   guided accuracy from 0.61 to 0.66 while guided themes took 37% of the
-   paragraphs instead of 35% (``benchmarks/QUALITY.md``).
+   this took free macro-F1 from 0.61 to 0.69 and guided accuracy from 0.61 to
+   0.66 while guided themes took 37% of the paragraphs instead of 35%
+   (``benchmarks/QUALITY.md``; ``tests/analysis/test_theme_quality.py``
+   checks it against the same method without coherence).
 5. **Labels.** c-TF-IDF (BERTopic's formula, ``theme_words``) over the final groups, with English and HN
    filler stop words, unigrams and bigrams. A bigram absorbs its words when
    it scores close to them. The label is the top one or two distinct terms
