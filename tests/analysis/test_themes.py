@@ -126,6 +126,7 @@ def test_guided_theme_takes_matching_comments() -> None:
     members = [i for i, t in result.assignment.items() if t == 0]
     assert members and all(i.startswith("rockets") for i in members)
     assert any(not t.guided for t in result.themes)  # the rest is still clustered
+    assert result.params["guided_coherence"] != result.params["coherence"]  # both steps' settings are recorded
 
 
 def test_guided_theme_matching_nothing_is_kept_and_noted() -> None:

@@ -495,7 +495,7 @@ def _assign_guided(
         "stem_letters": STEM_LETTERS,
         "feedback": f"{FEEDBACK_ROUNDS} rounds of the {FEEDBACK_COMMENTS} closest comments",
         "context_weight": CONTEXT_WEIGHT,
-        "coherence": f"stay {GUIDED_STAY}, switch {GUIDED_SWITCH}",
+        "guided_coherence": f"stay {GUIDED_STAY}, switch {GUIDED_SWITCH}",
     }
     return out, [max(0.0, c) for c in confidence], np.stack(queries), params
 
