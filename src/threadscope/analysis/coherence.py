@@ -73,7 +73,7 @@ def decode(scores: np.ndarray, parents: Sequence[int | None], stay: float, switc
         order.extend(children[row])
     if len(order) != n:
         raise ValueError("parents form a cycle")
-    best = np.asarray(scores, dtype=np.float64).copy()  # becomes: best total of each row's subtree, per state
+    best = np.array(scores, dtype=np.float64)  # a copy; becomes: best total of each row's subtree, per state
     for row in reversed(order):
         parent = parents[row]
         if parent is not None:

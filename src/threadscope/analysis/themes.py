@@ -230,7 +230,7 @@ def find_themes(
     c_ids = [ids[i] for i in order]
     c_docs = [texts[i] for i in order]
     c_vecs = _context(_normalise(vectors), parents)[order]
-    c_parents = coherence.forest(parents, order) if parents is not None else [None] * n
+    c_parents = coherence.forest(parents, order)
 
     # 3-4. guided themes, then free themes for the rest
     terms = _thread_terms(c_docs, embed_terms) if names else None
