@@ -21,6 +21,27 @@ def test_guided_scores_count_members_readers_sorted_elsewhere_or_nowhere() -> No
     assert got["sizes"] == {"a": 3, "b": 1} and got["joined_share"] == 0.8
 
 
+def test_guided_members_decide_by_standardised_similarity_among_allowed_themes() -> None:
+    sims = np.array([[0.9, 0.1], [0.1, 0.9], [0.1, 0.1], [0.1, 0.1], [0.1, 0.1], [0.1, 0.1]])
+    parents = [None] * len(sims)
+    assert themes.guided_members(sims, parents).tolist() == [0, 1, -1, -1, -1, -1]
+    assert themes.guided_members(sims, parents, np.array([True, False])).tolist() == [0, -1, -1, -1, -1, -1]
+
+
+def test_queries_from_the_answers_leave_each_paragraph_out_of_its_own() -> None:
+    """Two readers' paragraphs that share nothing but their label do not find each other through it."""
+    from types import SimpleNamespace
+
+    from benchmarks.quality import readers_queries
+
+    e = np.eye(4)
+    vectors = np.vstack([e[0], e[0], e[0], e[1], e[1], e[1], e[2], e[3]])
+    labelled = {0: "a", 1: "a", 2: "a", 6: "lonely", 7: "lonely"}
+    case = SimpleNamespace(vectors=vectors, parents=[None] * len(vectors), labelled=labelled)
+    got = readers_queries(case, ["a", "lonely"])  # type: ignore[arg-type]
+    assert got == ["a", "a", "a", None, None, None, None, None]  # with itself in its centroid, 6 and 7 would join
+
+
 @pytest.fixture(scope="module")
 def case(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from benchmarks.quality import Case

@@ -229,7 +229,7 @@ def find_themes(
     order = sorted(range(n), key=lambda i: (hashlib.sha256(texts[i].encode("utf-8", "surrogatepass")).digest(), ids[i]))
     c_ids = [ids[i] for i in order]
     c_docs = [texts[i] for i in order]
-    c_vecs = _context(_normalise(vectors), parents)[order]
+    c_vecs = context_vectors(_normalise(vectors), parents)[order]
     c_parents = coherence.forest(parents, order)
 
     # 3-4. guided themes, then free themes for the rest
@@ -400,7 +400,7 @@ def context_parents(thread: Thread, ids: Sequence[str]) -> list[int | None]:
     return [row.get(thread.get(post_id).parent_id or "") for post_id in ids]
 
 
-def _context(vecs: np.ndarray, parents: Sequence[int | None] | None) -> np.ndarray:
+def context_vectors(vecs: np.ndarray, parents: Sequence[int | None] | None) -> np.ndarray:
     """Each vector mixed with its context's (``CONTEXT_WEIGHT``), renormalised."""
     if parents is None:
         return vecs
@@ -481,12 +481,9 @@ def _assign_guided(
             query = _normalise((query + vecs[closest].mean(axis=0))[None])[0]
         queries.append(query)
         confidence.append(anchor)
-    sims = vecs @ np.stack(queries).T  # (n, g)
-    z = (sims - sims.mean(axis=0)) / np.where(sims.std(axis=0) > 0, sims.std(axis=0), 1.0)
     matched = np.asarray(confidence) >= GUIDED_FLOOR
-    z[:, ~matched] = -np.inf
-    state = coherence.decode(np.hstack([np.full((len(vecs), 1), GUIDED_Z), z]), parents, GUIDED_STAY, GUIDED_SWITCH)
-    out = np.where(state > 0, state - 1, labels)
+    joined = guided_members(vecs @ np.stack(queries).T, parents, matched)
+    out = np.where(joined >= 0, joined, labels)
     params = {
         "guided_floor": GUIDED_FLOOR,
         "guided_z": GUIDED_Z,
@@ -498,6 +495,23 @@ def _assign_guided(
         "guided_coherence": f"stay {GUIDED_STAY}, switch {GUIDED_SWITCH}",
     }
     return out, [max(0.0, c) for c in confidence], np.stack(queries), params
+
+
+def guided_members(sims: np.ndarray, parents: Sequence[int | None], matched: np.ndarray | None = None) -> np.ndarray:
+    """Per comment, the guided theme it joins (-1: none), from its similarity to each theme's query.
+
+    Similarities are standardised per theme; a comment's score for no theme is
+    ``GUIDED_Z``, and the reply tree decides with ``GUIDED_STAY`` and
+    ``GUIDED_SWITCH`` (``coherence.decode``). ``matched``: themes allowed
+    members (all by default). ``benchmarks/quality.py`` also runs it on
+    queries built from the readers' own members, as a ceiling.
+    """
+    spread = sims.std(axis=0)
+    z = (sims - sims.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    if matched is not None:
+        z[:, ~np.asarray(matched, dtype=bool)] = -np.inf
+    state = coherence.decode(np.hstack([np.full((len(sims), 1), GUIDED_Z), z]), parents, GUIDED_STAY, GUIDED_SWITCH)
+    return np.asarray(state - 1)
 
 
 def n_clusters(m: int) -> int:
