@@ -438,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     tone_lines, tone_figures = tone_section(args.data_dir)
     free, free_base = theme_figures["free"]
     g3 = theme_figures.get("guided3", (0.0, 0.0, 0.0))
-    c3 = theme_figures.get("answers3", (0.0, 0.0))
+    a3 = theme_figures.get("answers3", (0.0, 0.0))
     g3j = theme_figures.get("joined3", 0.0)
     tone, vader, sentence_only = tone_figures["tone"]
     hostile_low, hostile_high = tone_figures["hostility"]
@@ -457,8 +457,8 @@ def main(argv: list[str] | None = None) -> int:
         f"| free themes macro-F1, seed page | {free:.3f} | {free_base:.3f} (BERTopic defaults) | ≥ 0.55 |",
         f"| guided accuracy, `management, data cleaning, overhype`, seed page | {g3[0]:.3f} "
         f"(unassigned {g3[1]:.0%}) | {g3[2]:.3f} (BERTopic zero-shot) | ≥ 0.75, ≤ 35% unassigned |",
-        f"| guided accuracy, same names, each query the centroid of the readers' own paragraphs | {c3[0]:.3f} "
-        f"({c3[1]:.0%} of paragraphs joined; threadscope {g3j:.0%}) | | |",
+        f"| guided accuracy, same names, each query the centroid of the readers' own paragraphs | {a3[0]:.3f} "
+        f"({a3[1]:.0%} of paragraphs joined; threadscope {g3j:.0%}) | | |",
         f"| tone macro-F1, leave-one-thread-out, HN mean | {tone:.3f} | {vader:.3f} (VADER), "
         f"{sentence_only:.3f} (sentence head) | ≥ 0.60 |",
         f"| tone macro-F1, HN mean, the head also trained on {OWN_FOLDS - 1}/{OWN_FOLDS} of each thread "

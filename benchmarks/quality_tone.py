@@ -87,11 +87,11 @@ def tone_section(data_dir: Path) -> tuple[list[str], dict[str, Any]]:
     lines += verdicts
     hostility, reached = hostility_lines(items, vectors, layers, threads, compound)
     lines += hostility
-    ceiling_lines, ceiling = own_thread_lines(items, vectors, layers, hn, folds)
-    lines += ceiling_lines
+    own_lines, own_mean = own_thread_lines(items, vectors, layers, hn, folds)
+    lines += own_lines
     return lines, {
         "tone": (mean["macro_f1"], mean["vader_macro_f1"], sentence_mean),
-        "own_thread": ceiling,
+        "own_thread": own_mean,
         "hostility": reached,
         "most_negative": most_negative,
         "verdicts": tally,
@@ -382,8 +382,8 @@ def own_thread_lines(
     lines += [
         f"| **HN mean** | {np.mean([folds[t]['macro_f1'] for t in hn]):.3f} | **{mean:.3f}** |",
         "",
-        "Where the second column stays near the first, the ceiling is what the frozen MiniLM features carry, "
-        "not the amount or the spread of the labels.",
+        "Where the second column stays near the first, what limits the head is what the frozen MiniLM features "
+        "carry, not the number of labels or how the threads differ.",
         "",
     ]
     return lines, mean

@@ -503,8 +503,9 @@ def guided_members(sims: np.ndarray, parents: Sequence[int | None], matched: np.
     Similarities are standardised per theme; a comment's score for no theme is
     ``GUIDED_Z``, and the reply tree decides with ``GUIDED_STAY`` and
     ``GUIDED_SWITCH`` (``coherence.decode``). ``matched``: themes allowed
-    members (all by default). ``benchmarks/quality.py`` also runs it on
-    queries built from the readers' own members, as a ceiling.
+    members (all by default). ``benchmarks/quality.py`` also runs it with
+    queries built from the readers' own paragraphs, to tell a weak expansion
+    of the names from the limit of one query per name.
     """
     spread = sims.std(axis=0)
     z = (sims - sims.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
