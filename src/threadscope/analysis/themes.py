@@ -23,10 +23,10 @@ How, and why this way:
    outliers; ``benchmarks/QUALITY.md`` scores both against readers. k grows
    with the square root of the number of comments.
 4. **Outliers.** k-means puts every comment somewhere, including the short,
-   generic replies every thread has. A comment joins a theme only when its
-   cosine similarity to the theme's centroid is at least ``MEMBER_FLOOR``;
-   below that it stays unassigned (-1), and a theme left with fewer than
-   ``min_theme_size`` members is dissolved the same way.
+   generic replies every thread has. A comment joins a theme when its cosine
+   similarity to the theme's centroid reaches ``MEMBER_FLOOR`` (or just short
+   of it, inside a subthread of that theme: below); else it stays unassigned
+   (-1), and a theme left with fewer than ``min_theme_size`` members dissolves.
    **Subthread coherence.** Guided and free themes alike are decided over the
    reply tree at once (``coherence.decode``): a reply and the comment it
    answers gain from sharing a theme and lose from being in two, so a reply
