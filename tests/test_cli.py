@@ -157,6 +157,13 @@ def test_fetch_reads_every_saved_format(capsys: pytest.CaptureFixture[str]) -> N
         assert code == 0 and expected in out
 
 
+def test_summary_counts_one_comment_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pasted = tmp_path / "one.txt"
+    pasted.write_text("A title\n\nthe only post\n", encoding="utf-8")
+    code, out, _ = run(["fetch", str(pasted)], capsys)
+    assert (code, out) == (0, "text:one  A title | 1 comment, 0 authors, max depth 1\n")
+
+
 def test_search_prints_a_table(
     local_server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

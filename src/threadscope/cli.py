@@ -22,6 +22,7 @@ import typer
 from typer.exceptions import TyperException
 
 from threadscope._version import __version__
+from threadscope.analysis.numbers import plural
 from threadscope.errors import ThreadscopeError
 from threadscope.options import SourceArgs
 from threadscope.text import printable
@@ -176,10 +177,9 @@ def analyze_thread(
     folder = folder or result.default_dir()
     written = result.write(folder, formats)
     s = result.results
-    themes_found = len(s["themes"] or [])
     _err(
-        f"{s['thread']['title'] or result.thread.id}: {len(s['posts'])} comments, "
-        f"{themes_found} theme{'' if themes_found == 1 else 's'}; wrote {_listing(written)} to {folder}",
+        f"{s['thread']['title'] or result.thread.id}: {plural(len(s['posts']), 'comment')}, "
+        f"{plural(len(s['themes'] or []), 'theme')}; wrote {_listing(written)} to {folder}",
         quiet,
     )
     if embed_summary:
@@ -202,8 +202,8 @@ def fetch(spec: Spec, *, source: SourceArgs) -> None:
     authors = {p.author for p in comments if p.author}
     depth = max((p.depth for p in comments), default=0)
     typer.echo(
-        f"{thread.source}:{thread.id}  {printable(thread.title or '(untitled)')} | {len(comments)} comments, "
-        f"{len(authors)} authors, max depth {depth}"
+        f"{thread.source}:{thread.id}  {printable(thread.title or '(untitled)')} | {plural(len(comments), 'comment')}, "
+        f"{plural(len(authors), 'author')}, max depth {depth}"
     )
 
 
@@ -391,8 +391,8 @@ def corpus_analyze(
     written = result.write(folder, formats)
     corpus = result.results["corpus"]
     _err(
-        f"{name}: {corpus['analysed']:,} posts in {len(result.results['periods'])} periods, "
-        f"{len(result.results['themes'])} themes; wrote {_listing(written)} to {folder}",
+        f"{name}: {corpus['analysed']:,} posts in {plural(len(result.results['periods']), 'period')}, "
+        f"{plural(len(result.results['themes']), 'theme')}; wrote {_listing(written)} to {folder}",
         quiet,
     )
     typer.echo(str(folder))
