@@ -372,10 +372,11 @@ def own_thread_lines(
         parts = StratifiedKFold(OWN_FOLDS, shuffle=True, random_state=0).split(rows, truth[rows])
         for part_train, part_test in parts:
             train = np.concatenate([others, rows[part_train]])
-            head = fit([items[i] for i in train], vectors[train], layers[train])
+            model = tone.ToneModel(
+                {tone.WITH_LAYERS: fit([items[i] for i in train], vectors[train], layers[train])}, {}
+            )
             test = rows[part_test]
-            x = tone.features([items[i].text for i in test], vectors[test], layers=layers[test])
-            predicted[part_test] = np.asarray(tone.CLASSES)[head.probabilities(x).argmax(axis=1)]
+            predicted[part_test], _ = model.predict([items[i].text for i in test], vectors[test], layers=layers[test])
         figures.append(float(f1_score(truth[rows], predicted, average="macro")))
         lines.append(f"| {t} | {folds[t]['macro_f1']:.3f} | {figures[-1]:.3f} |")
     mean = float(np.mean(figures))

@@ -512,7 +512,7 @@ def guided_members(sims: np.ndarray, parents: Sequence[int | None], matched: np.
     if matched is not None:
         z[:, ~np.asarray(matched, dtype=bool)] = -np.inf
     state = coherence.decode(np.hstack([np.full((len(sims), 1), GUIDED_Z), z]), parents, GUIDED_STAY, GUIDED_SWITCH)
-    return np.asarray(state - 1)
+    return state - 1
 
 
 def n_clusters(m: int) -> int:
