@@ -99,6 +99,25 @@ def test_labels_repeat_no_word() -> None:
     assert theme_words.label(terms) == "googles / skype"
 
 
+def test_a_comment_uses_a_term_stem_for_stem() -> None:
+    assert theme_words.uses("Our managers never listen.", ["manager"])
+    assert theme_words.uses("It was all hype.", ["overhype", "hype"])
+    assert not theme_words.uses('"Overfitting" is well known.', ["overhype", "hype", "oversold"])  # no prefix match
+    assert theme_words.uses("Most of the job is data-cleaning, sadly.", ["data cleaning"])
+    assert not theme_words.uses("The data needs no cleaning.", ["data cleaning"])  # a phrase, not its words apart
+    assert not theme_words.uses("anything at all", [])
+    assert theme_words.content_words("Simple models beat deep learning") == "simple models beat deep learning".split()
+    assert theme_words.content_words("job market and the chart") == ["job", "market", "chart"]
+
+
+def test_preferred_members_are_quoted_first() -> None:
+    vecs = np.eye(4, dtype=np.float32)[[0, 0, 1, 2]] + np.float32(0.01)
+    anchor = np.eye(4, dtype=np.float32)[0]
+    assert theme_words.representatives(vecs, [0, 1, 2, 3], anchor) == [0, 1, 2]  # closest first, ties by order
+    assert theme_words.representatives(vecs, [0, 1, 2, 3], anchor, [False, False, False, True]) == [3, 0, 1]
+    assert theme_words.representatives(vecs, [], anchor) == []
+
+
 def test_clear_topics_are_stable_and_noise_is_not() -> None:
     ids, texts = synthetic(15)
     clear = fake(ids, texts)

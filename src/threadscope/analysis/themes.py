@@ -264,9 +264,11 @@ def find_themes(
     remap: dict[int, int] = {}
     for new_id, (is_guided, group, label, kws, rows) in enumerate(themes):
         remap[group] = new_id
-        # a guided theme is quoted by the members closest to its expanded query: the bare
-        # name "overhype" is closest to a comment about overfitting
-        reps = _representatives(c_vecs, rows, queries[group] if is_guided else None)
+        # a guided theme is quoted by the members closest to its expanded query (the bare name
+        # "overhype" is closest to a comment about overfitting), those that say its words first
+        said = _quote_terms(names[group], name_vectors[group], terms) if is_guided else []
+        preferred = [theme_words.uses(c_docs[i], said) for i in rows] if said else []
+        reps = theme_words.representatives(c_vecs, rows, queries[group] if is_guided else None, preferred)
         final.append(
             Theme(
                 id=new_id,
@@ -581,15 +583,12 @@ def _by_centroid(vecs: np.ndarray, parents: Sequence[int | None], topics: np.nda
     return np.asarray([mapping.get(t, -1) for t in labels.tolist()], dtype=np.int64)
 
 
-def _representatives(vecs: np.ndarray, members: list[int], anchor: np.ndarray | None = None) -> list[int]:
-    """Up to three members closest to ``anchor`` (default: the theme's centroid); ties go to canonical order."""
-    if not members:
-        return []
-    sub = vecs[members]
-    centroid = anchor if anchor is not None else _normalise(sub.mean(axis=0, keepdims=True))[0]
-    sims = sub @ centroid
-    ranked = sorted(range(len(members)), key=lambda j: (-round(float(sims[j]), 6), members[j]))
-    return [members[j] for j in ranked[:3]]
+def _quote_terms(name: str, name_vec: np.ndarray, terms: tuple[list[str], np.ndarray] | None) -> list[str]:
+    """The words that show a comment is about a guided theme: the name's own and those it was expanded with."""
+    said = theme_words.content_words(name)
+    if terms is not None and terms[0]:
+        said += [terms[0][row] for row in _expansion(name, terms[1] @ name_vec, terms[0])]
+    return said
 
 
 # --------------------------------------------------------------------------
