@@ -93,9 +93,15 @@ def test_unstructured_thread(results: dict[str, Any]) -> None:
     results["thread"].update({"source": "text", "structured": False, "title": None, "permalink": None, "url": None})
     results["structure"].update({"structured": False, "largest_subthreads": None, "max_depth": None})
     results["structure"].update({"longest_chain": None, "depth_histogram": None})
+    # the notes as the text source and structure.analyze write them
+    results["thread"]["notes"] = ["a pasted discussion: no authors, timestamps or reply structure"]
+    no_tree = "This discussion has no reply structure (pasted text): depth, chains, exchanges and reply counts ..."
+    results["structure"]["notes"] = [no_tree, "No comment carries a time, so activity over time is not shown.", no_tree]
     md = render(results)
     assert md.startswith("# A pasted discussion\n")
     assert "without reply structure" in md
+    notes = md.split("\n## Notes\n")[1].split("\n---")[0]
+    assert notes.count("no reply structure") == 1 and notes.count("\n- ") == 3, notes  # each said once
     assert "figures/reply_tree.svg" not in md
     assert "there is no tree to draw" in md
     assert "### Largest subthreads" not in md

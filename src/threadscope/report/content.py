@@ -340,11 +340,8 @@ def _class_rule(method: schema.ToneMethod) -> str:
 
 
 def _notes_section(ctx: Context, doc: Document) -> None:
-    notes = [inlines(clean(n)) for n in (*ctx.thread["notes"], *ctx.structure["notes"]) if clean(n)]
-    if not ctx.structured:
-        notes.append(
-            inlines("This thread has no reply structure, so depth, subthread and exchange figures are left out.")
-        )
+    # a thread without reply structure already has structure's note saying so
+    notes = [inlines(clean(n)) for n in dict.fromkeys((*ctx.thread["notes"], *ctx.structure["notes"])) if clean(n)]
     if notes:
         doc.add(Heading(2, inlines("Notes")))
         doc.add(BulletList(tuple(notes)))
