@@ -27,7 +27,12 @@ Themes (every ``*.themes.json``; today the seed page of HN 24330326):
   label of the found theme that matches it best, for threadscope's labels,
   BERTopic's representation models (c-TF-IDF, KeyBERTInspired,
   MaximalMarginalRelevance) naming the same themes, and BERTopic's defaults;
-  the labels of two unlabelled threads (``LABEL_THREADS``) are listed too.
+  the labels of two unlabelled threads (``LABEL_THREADS``) are listed too;
+- phrases never said: of the phrases (two words or more) each naming shows
+  (labels and top terms), how many occur nowhere in the thread as written,
+  on all three threads; the baseline names the same themes as threadscope
+  did before, counting words as BERTopic's documentation suggests for
+  phrases (stop words dropped, then the words left paired).
 
 Tone (every ``*.tone*.json``; ``benchmarks/quality_tone.py``): leave-one-thread-out
 macro-F1, accuracy and Spearman ρ of the tone model (``training/train_tone.py``'s
@@ -45,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -61,7 +67,7 @@ from training.labels import DATA, LabelsMissing, ThemeLabels, load_themes, seed_
 
 from benchmarks.quality_tone import OWN_FOLDS, tone_section  # noqa: E402
 from threadscope import schema  # noqa: E402
-from threadscope.analysis import embed, topic_model  # noqa: E402
+from threadscope.analysis import embed, theme_words, topic_model  # noqa: E402
 from threadscope.analysis import themes as theming  # noqa: E402
 from threadscope.report.content import QUOTES_PER_THEME  # noqa: E402
 from threadscope.sources.files import load_file  # noqa: E402
@@ -340,15 +346,35 @@ def label_match(case: Case, labels: dict[int, str], assignment: Sequence[int]) -
     return float(np.mean(sims))
 
 
-def representations(case: Case, ours: theming.ThemeResult) -> dict[str, dict[int, str]]:
-    """Labels of threadscope's themes as BERTopic's representation models name them, through its public API.
+#: Words of a theme's naming counted by ``unsaid``: its label's parts and this many top terms.
+NAMING_TERMS = 8
+
+#: threadscope's naming before ``theme_words.vectorizer`` (``paired``).
+PAIRED = "threadscope before"
+#: A theme's naming: its label, and its terms best first.
+Naming = tuple[str, list[str]]
+
+
+def unsaid(case: Case, namings: dict[int, Naming]) -> tuple[int, int]:
+    """Of the phrases (two words or more) a naming shows, how many the thread never says as written.
+
+    A phrase is said when its words stand together, in that order, in some
+    comment (a hyphen or slash may join them: "data-cleaning", "Chrome/Linux").
+    """
+    said = [theme_words.clean(t) for t in case.texts]
+    phrases = {p for label, terms in namings.values() for p in [*label.split(" / "), *terms[:NAMING_TERMS]] if " " in p}
+    patterns = [re.compile(r"\b" + r"(?:\s+|-|/)".join(map(re.escape, p.split())) + r"\b") for p in sorted(phrases)]
+    return sum(not any(pat.search(t) for t in said) for pat in patterns), len(patterns)
+
+
+def representations(case: Case, ours: theming.ThemeResult) -> dict[str, dict[int, Naming]]:
+    """Threadscope's themes as BERTopic's representation models name them, through its public API.
 
     ``topic_model.fit`` hands the themes to BERTopic as they are (its manual
-    topic modelling, with threadscope's vectorizer and embedder), so only the naming differs.
+    topic modelling, with threadscope's vectorizer and embedder), so only the
+    naming differs.
     """
     from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
-
-    from threadscope.analysis import theme_words
 
     modelled = topic_model.Modelled(
         keys=[("", i) for i in case.ids],
@@ -366,11 +392,38 @@ def representations(case: Case, ours: theming.ThemeResult) -> dict[str, dict[int
     out = {}
     for name, representation in models.items():
         fitted = topic_model.fit(modelled, representation)
-        # the same two-term label threadscope makes from its own keywords
-        out[name] = {
-            theme: theme_words.label([w for w, _ in fitted.model.get_topic(topic) or []])
-            for theme, topic in fitted.topic_of_theme.items()
-        }
+        out[name] = _named(fitted)
+    return out
+
+
+def paired(case: Case, ours: theming.ThemeResult) -> dict[int, Naming]:
+    """The same themes named as threadscope did before ``theme_words.vectorizer``.
+
+    Words counted as BERTopic's documentation suggests for phrases
+    (``CountVectorizer(stop_words=..., ngram_range=(1, 2))``) with threadscope's
+    stop words: the stop words go first, then the words left are paired, so
+    "destined to fail" counts as "destined fail".
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    counter = CountVectorizer(
+        preprocessor=theme_words.clean,
+        stop_words=sorted(ENGLISH_STOP_WORDS | theme_words.FILLER_WORDS),
+        token_pattern=theme_words.TOKEN,
+        ngram_range=(1, 2),
+        min_df=2 if len(case.texts) >= 60 else 1,
+    )
+    assignment = np.asarray([ours.assignment[i] for i in case.ids])
+    named = theme_words.keywords(case.texts, assignment, counter)
+    return {theme: (theme_words.label(common), terms) for theme, (terms, common) in named.items()}
+
+
+def _named(fitted: topic_model.ThemesModel) -> dict[int, Naming]:
+    """Each theme's label (the same two-term label threadscope makes from its own keywords) and BERTopic's words."""
+    out = {}
+    for theme, topic in fitted.topic_of_theme.items():
+        words = [w for w, _ in fitted.model.get_topic(topic) or []]
+        out[theme] = (theme_words.label(words), words)
     return out
 
 
@@ -385,12 +438,24 @@ def labels_section(cases: list[Case]) -> tuple[list[str], dict[str, Any]]:
         "the label of the found theme that matches it best.",
         "",
     ]
-    figures: dict[str, Any] = {}
+    figures: dict[str, Any] = {"unsaid": {}}
     for case in cases:
         ours = case.ours()
-        named = {"threadscope": {t.id: t.label for t in ours.themes}, **representations(case, ours)}
+        own = {t.id: (t.label, list(t.keywords)) for t in ours.themes}
+        namings = {"threadscope": own, PAIRED: paired(case, ours), **representations(case, ours)}
+        named = {name: {theme: label for theme, (label, _) in naming.items()} for name, naming in namings.items()}
         base_topics, base_labels = bertopic_default(case)
         lines += [f"### {case.thread.title}", ""]
+        counts = {name: unsaid(case, naming) for name, naming in namings.items()}
+        for name, (missing, shown) in counts.items():
+            total = figures["unsaid"].setdefault(name, [0, 0])
+            total[0] += missing
+            total[1] += shown
+        lines += [
+            f"Phrases shown (labels and top {NAMING_TERMS} terms of each theme) that the thread never says as "
+            "written: " + "; ".join(f"{name} {missing} of {shown}" for name, (missing, shown) in counts.items()) + ".",
+            "",
+        ]
         if case.labelled:
             assignment = [ours.assignment[i] for i in case.ids]
             match = {name: label_match(case, labels, assignment) for name, labels in named.items()}
@@ -407,7 +472,7 @@ def labels_section(cases: list[Case]) -> tuple[list[str], dict[str, Any]]:
         lines += ["| threadscope | " + " | ".join(n for n in named if n != "threadscope") + " |"]
         lines += ["|---" * len(named) + "|"]
         for theme in ours.themes:
-            lines.append("| " + " | ".join(labels[theme.id] for labels in named.values()) + " |")
+            lines.append("| " + " | ".join(labels.get(theme.id, "–") for labels in named.values()) + " |")
         lines += [
             "",
             "BERTopic defaults (its own themes): "
@@ -445,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     most_negative = tone_figures["most_negative"]
     verdicts = {k: f"{sum(v)} named, {v[1]} against readers" for k, v in tone_figures["verdicts"].items()}
     match = label_figures["label_match"]
+    unsaid_total = label_figures["unsaid"]
     head = [
         "# Quality against human labels",
         "",
@@ -471,11 +537,19 @@ def main(argv: list[str] | None = None) -> int:
         "| | ≥ 0.6 to be reported |",
         f"| theme label match, seed page | {match['threadscope']:.3f} | {match['KeyBERTInspired']:.3f} "
         f"(KeyBERTInspired), {match['BERTopic defaults']:.3f} (BERTopic defaults) | |",
+        f"| phrases in theme labels and keywords that the thread never says, {len(cases) + len(LABEL_THREADS)} threads "
+        f"| {_share(unsaid_total['threadscope'])} | {_share(unsaid_total[PAIRED])} "
+        "(threadscope before: stop words dropped, then words paired, as BERTopic's documentation does) | |",
         "",
     ]
     args.out.write_text("\n".join(head + theme_lines + tone_lines), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
+
+
+def _share(counts: Sequence[int]) -> str:
+    missing, shown = counts
+    return f"{missing} of {shown} ({missing / max(shown, 1):.0%})"
 
 
 if __name__ == "__main__":

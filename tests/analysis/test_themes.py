@@ -99,6 +99,21 @@ def test_labels_repeat_no_word() -> None:
     assert theme_words.label(terms) == "googles / skype"
 
 
+def test_phrases_are_words_that_stand_together() -> None:
+    terms = theme_words.terms(
+        "Clients pay for a PhD; we delivered the client a simple, yet effective data-cleaning fix."
+    )
+    assert {"data cleaning", "cleaning fix", "clients pay", "phd", "simple"} <= set(terms)
+    assert "client simple" not in terms  # "client a simple": a stop word stood between them
+    assert "phd delivered" not in terms  # a clause ended between them
+    assert not any(is_stop_word(t.split()[0]) or is_stop_word(t.split()[-1]) for t in terms)
+    assert max(len(t.split()) for t in terms) == 3  # "client a simple": one link word at most
+    assert theme_words.terms("It is destined to fail -- as ever.") == ["destined", "fail", "destined to fail"]
+    assert "firefox on linux" in theme_words.terms("Tested: Firefox on Linux/Chrome")
+    assert "linux chrome" in theme_words.terms("Tested: Firefox on Linux/Chrome")  # a slash joins
+    assert theme_words.terms("Visit https://example.com/data-cleaning") == ["visit"]  # no words of a link
+
+
 def test_a_comment_uses_a_term_stem_for_stem() -> None:
     assert theme_words.uses("Our managers never listen.", ["manager"])
     assert theme_words.uses("It was all hype.", ["overhype", "hype"])
@@ -242,10 +257,16 @@ def test_real_themes_cover_most_comments_with_readable_labels(real: dict[str, An
     for theme in result.themes:
         words = re.split(r"[ /]+", theme.label)
         assert 2 <= len(words) <= 5, theme.label
-        assert not any(is_stop_word(w) for w in words), theme.label
+        parts = [p.split() for p in theme.label.split(" / ")]
+        assert not any(is_stop_word(p[0]) or is_stop_word(p[-1]) for p in parts), theme.label  # "destined to fail"
         assert len({theme_words._stem(w) for w in words}) == len(words), theme.label  # no "google / googles"
         assert not re.match(r"^\d+_", theme.label)
         assert 2 <= len(theme.representative_ids) <= 3
+    # every keyword phrase is written in the thread as it is shown, not pieced together around a stop word
+    said = [theme_words.clean(t) for t in real[key][1]]
+    for phrase in {k for t in result.themes for k in t.keywords if " " in k}:
+        pattern = re.compile(r"\b" + r"(?:\s+|-|/)".join(phrase.split()) + r"\b")
+        assert any(pattern.search(t) for t in said), phrase
 
 
 @pytest.mark.model

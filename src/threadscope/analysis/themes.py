@@ -419,16 +419,12 @@ def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> tuple[li
     """The thread's own words and two-word phrases (in two comments or more), and their vectors."""
     if embed_terms is None:
         return None
-    from sklearn.feature_extraction.text import CountVectorizer
-
+    counter = theme_words.vectorizer(min_df=2)
     try:
-        vectorizer = CountVectorizer(
-            stop_words=theme_words.stop_words(), token_pattern=theme_words.TOKEN, ngram_range=(1, 2), min_df=2
-        )
-        vectorizer.fit([theme_words.clean(d) for d in docs])
+        counter.fit(docs)
     except ValueError:  # nothing but stop words
         return None
-    terms = [str(t) for t in vectorizer.get_feature_names_out()]
+    terms = [str(t) for t in counter.get_feature_names_out()]
     return terms, _normalise(np.asarray(embed_terms(terms), dtype=np.float32))
 
 

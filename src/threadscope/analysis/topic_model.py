@@ -13,7 +13,8 @@ points, the way BERTopic's documentation does "manual topic modeling":
 - ``bertopic_backend``: threadscope's embedder as BERTopic's embedding
   model, so whatever BERTopic embeds (new comments, zero-shot topics,
   ``KeyBERTInspired``) lands in the same space;
-- a ``CountVectorizer`` with threadscope's stop words and tokens and
+- threadscope's ``CountVectorizer`` (``theme_words.vectorizer``: words and
+  two-word phrases that stand together in a clause, no stop words) and
   BERTopic's ``ClassTfidfTransformer(reduce_frequent_words=True)``: the
   formula ``theme_words`` uses, so BERTopic's words for a topic are mostly
   the theme's keywords (threadscope's also let a two-word phrase absorb its words);
@@ -24,6 +25,11 @@ BERTopic numbers topics by size, so ``ThemesModel.topic_of_theme`` maps a
 theme id of results.json to its BERTopic topic; unassigned comments are
 BERTopic's outliers (-1). BERTopic is imported only here, when asked for:
 analysing a thread never pays for it.
+
+Saved with ``serialization="safetensors"``, BERTopic keeps the vocabulary
+but not a vectorizer's own analyzer (it keeps no preprocessor either): after
+``BERTopic.load``, pass ``vectorizer_model=theme_words.vectorizer()`` to
+``update_topics``, or save with ``serialization="pickle"``, which keeps it.
 """
 
 from __future__ import annotations
@@ -119,16 +125,10 @@ def fit(modelled: Modelled, representation_model: Any = None) -> ThemesModel:
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import CountVectorizer
 
     if not any(t >= 0 for t in modelled.theme_of):
         raise NoThemes("no comment is in a theme: there are no topics to hand to BERTopic")
-    vectorizer = CountVectorizer(
-        preprocessor=theme_words.clean,
-        stop_words=theme_words.stop_words(),
-        token_pattern=theme_words.TOKEN,
-        ngram_range=(1, 2),
-    )
+    vectorizer = theme_words.vectorizer()
     model = BERTopic(
         embedding_model=bertopic_backend(modelled.embedder()),
         umap_model=BaseDimensionalityReduction(),
