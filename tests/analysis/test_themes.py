@@ -121,6 +121,7 @@ def test_a_comment_uses_a_term_stem_for_stem() -> None:
     assert theme_words.uses("Most of the job is data-cleaning, sadly.", ["data cleaning"])
     assert not theme_words.uses("The data needs no cleaning.", ["data cleaning"])  # a phrase, not its words apart
     assert not theme_words.uses("anything at all", [])
+    assert theme_words.uses("It was destined to fail.", ["destined to fail"])  # a phrase with its link word
     assert theme_words.content_words("Simple models beat deep learning") == "simple models beat deep learning".split()
     assert theme_words.content_words("job market and the chart") == ["job", "market", "chart"]
 

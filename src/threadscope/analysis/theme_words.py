@@ -210,9 +210,9 @@ def representatives(
 
 
 def uses(text: str, terms: Iterable[str]) -> bool:
-    """Whether ``text`` says one of ``terms`` (words or two-word phrases), stem for stem ("managers", "manager")."""
-    stems = [_stem(w) for w in _TOKEN.findall(clean(text))]
-    said = set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)}
+    """Whether ``text`` says one of ``terms`` (words or ``terms``' phrases), stem for stem ("managers", "manager")."""
+    stems = [_stem(w) for w in _WORD.findall(clean(text))]
+    said = set(stems) | {" ".join(stems[i : i + n]) for n in (2, 3) for i in range(len(stems) - n + 1)}
     return any(" ".join(_stem(w) for w in term.split()) in said for term in terms)
 
 

@@ -416,7 +416,7 @@ def context_vectors(vecs: np.ndarray, parents: Sequence[int | None] | None) -> n
 
 
 def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> tuple[list[str], np.ndarray] | None:
-    """The thread's own words and two-word phrases (in two comments or more), and their vectors."""
+    """The thread's own words and phrases (``theme_words.terms``, in two comments or more), and their vectors."""
     if embed_terms is None:
         return None
     counter = theme_words.vectorizer(min_df=2)

@@ -14,10 +14,10 @@ points, the way BERTopic's documentation does "manual topic modeling":
   model, so whatever BERTopic embeds (new comments, zero-shot topics,
   ``KeyBERTInspired``) lands in the same space;
 - threadscope's ``CountVectorizer`` (``theme_words.vectorizer``: words and
-  two-word phrases that stand together in a clause, no stop words) and
+  the phrases the thread writes, ``theme_words.terms``) and
   BERTopic's ``ClassTfidfTransformer(reduce_frequent_words=True)``: the
   formula ``theme_words`` uses, so BERTopic's words for a topic are mostly
-  the theme's keywords (threadscope's also let a two-word phrase absorb its words);
+  the theme's keywords (threadscope's also let a phrase absorb its words);
 - ``set_topic_labels``: each topic carries its threadscope label
   (``get_topic_info()["CustomName"]``, ``visualize_*(custom_labels=True)``).
 
