@@ -187,3 +187,17 @@ def test_real_entry_point_gives_no_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip().endswith("(it looks like a search response)")
     assert "Traceback" not in done.stderr
+
+
+def test_a_bad_spec_stops_before_the_network_and_model_libraries_load() -> None:
+    """The error path stays quick: what only fetching or embedding needs is not imported for it."""
+    code = (
+        "import sys\n"
+        "from threadscope.cli import main\n"
+        "try:\n"
+        "    main(['analyze', 'thread', 'abc', '-q'])\n"
+        "except SystemExit as exc:\n"
+        "    print(exc.code, sorted(m for m in ('requests', 'urllib3', 'torch', 'sklearn') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split("\n")[-2] == "2 []", done.stdout + done.stderr

@@ -15,14 +15,17 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import requests
-import urllib3
+from typing import TYPE_CHECKING, Any
 
 from threadscope._version import __version__
 from threadscope.errors import FetchError, NotFoundError, RateLimitError
 from threadscope.sources import untrusted
+
+if TYPE_CHECKING:
+    import requests
+
+# requests (and urllib3) are imported where a request is made: they take 0.1 s, and every
+# command imports this module, including those that stop at a bad spec (benchmarks/RESULTS.md).
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ class HttpClient:
         self.backoff = backoff
         self.max_wait = max_wait
         self.deadline = deadline
+        import requests
+
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
@@ -95,6 +100,8 @@ class HttpClient:
             FetchError: on any other failure once retries are spent.
 
         """
+        import requests
+
         waited = 0.0
         problem = ""
         deadline = time.monotonic() + self.deadline
@@ -160,6 +167,8 @@ def _read_body(resp: requests.Response, deadline: float, what: str) -> bytes:
     body ends (a server dripping a byte every few seconds never trips the
     read timeout) and has no cap on what a small gzip body inflates to.
     """
+    import urllib3
+
     chunks: list[bytes] = []
     size = 0
     try:
@@ -211,6 +220,9 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 def _describe_connection_error(exc: requests.RequestException, what: str) -> str:
     """What went wrong, by the type of the error requests raised or of the urllib3 error it wraps."""
+    import requests
+    import urllib3
+
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return f"{what} sent a truncated response"
     cause: Any = exc.args[0] if exc.args else None
