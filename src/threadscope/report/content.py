@@ -340,8 +340,9 @@ def _class_rule(method: schema.ToneMethod) -> str:
 
 
 def _notes_section(ctx: Context, doc: Document) -> None:
-    # a thread without reply structure already has structure's note saying so
-    notes = [inlines(clean(n)) for n in dict.fromkeys((*ctx.thread["notes"], *ctx.structure["notes"])) if clean(n)]
+    # a thread without reply structure already has structure's note saying so; no note twice
+    said = dict.fromkeys(c for n in (*ctx.thread["notes"], *ctx.structure["notes"]) if (c := clean(n)))
+    notes = [inlines(n) for n in said]
     if notes:
         doc.add(Heading(2, inlines("Notes")))
         doc.add(BulletList(tuple(notes)))
