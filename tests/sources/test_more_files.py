@@ -52,6 +52,19 @@ def test_firebase_file_with_two_stories_is_refused(tmp_path: Path) -> None:
         files.load_file(path)
 
 
+def test_a_hackerweb_file_is_refused_by_name() -> None:
+    """HackerWeb (node-hnapi) items look like Algolia's but name authors ``user``: the message says which it is."""
+    with pytest.raises(FileFormatError, match=r"26312516\.json is not an HN Algolia items response: .*HackerWeb"):
+        files.load_file(shared_file("hn/hnapi/26312516.json"))
+
+
+def test_a_v1_line_whose_user_is_a_name_is_not_a_tweet(tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps({"id_str": "1", "user": "bob", "text": "hi"}) + "\n")
+    with pytest.raises(FileFormatError, match="line 1 is neither an X API v2 response page nor a tweet"):
+        files.load_file(path)
+
+
 def tree_edges(node: dict[str, Any], parent: str) -> set[tuple[str, str]]:
     edges: set[tuple[str, str]] = set()
     for child, below in node.items():

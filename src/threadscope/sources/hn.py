@@ -82,6 +82,11 @@ def parse_item(data: Any, *, fetched_at: datetime | None = None, source_name: st
     if not isinstance(data, Mapping) or "id" not in data:
         hint = " (it looks like a search response)" if isinstance(data, Mapping) and "hits" in data else ""
         raise FileFormatError(f"{source_name} is not an HN Algolia items response{hint}")
+    if "children" not in data and isinstance(data.get("comments"), list):
+        raise FileFormatError(
+            f"{source_name} is not an HN Algolia items response: it looks like a HackerWeb (node-hnapi) item, "
+            "which threadscope does not read; save the thread from hn.algolia.com/api/v1/items/<id> instead"
+        )
     root = _post(data)
     replies: list[Post] = []
     stack = [(data, c) for c in reversed(data.get("children") or [])]

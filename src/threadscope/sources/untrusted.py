@@ -74,8 +74,9 @@ FIELDS: dict[str, str] = {
         ("created_at_i", "points", "num_comments", "like_count", "reply_count", "time", "score", "descendants"), INT
     ),
     **dict.fromkeys(("children", "referenced_tweets", "hits", "users", "kids"), LIST),
-    **dict.fromkeys(("public_metrics", "note_tweet", "includes", "meta", "user"), MAP),
+    **dict.fromkeys(("public_metrics", "note_tweet", "includes", "meta"), MAP),
     "author": TEXT_OR_MAP,  # a name in Algolia's items, the user object in flattened twarc2 lines
+    "user": TEXT_OR_MAP,  # the user object of a v1.1 tweet; a name in HackerWeb items (refused by name in ``hn``)
 }
 #: Objects no source reads, whose fields reuse the names above with other types
 #: (Algolia's search highlights, X's entities: `url` there is an object).
