@@ -349,7 +349,7 @@ def readers_classifier(case: Case, names: Sequence[str]) -> list[str | None]:
     A multinomial logistic regression over the context vectors (each name, or none of them: every other
     paragraph), cross-fitted over ``CEILING_FOLDS`` stratified folds so no paragraph is scored by a model
     that saw its label; each name's log-odds against none go through ``themes.guided_members`` as the
-    queries' similarities do. The names' own step cannot know more than this.
+    queries' similarities do: what MiniLM's vectors give once the answers are known, not a strict bound.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
