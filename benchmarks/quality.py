@@ -79,9 +79,9 @@ OUT = ROOT / "benchmarks" / "QUALITY.md"
 DATA_DIR = ROOT / "benchmarks" / "out" / "data"
 #: The names the project's own example asks for.
 EXAMPLE_NAMES = ["management", "data cleaning", "overhype"]
-#: Threads without readers' themes whose labels QUALITY.md lists too (under ../shared/data).
 #: Folds of the readers' sorting a guided classifier learns from (``readers_classifier``).
-CEILING_FOLDS = 10
+TAUGHT_FOLDS = 10
+#: Threads without readers' themes whose labels QUALITY.md lists too (under ../shared/data).
 LABEL_THREADS = ("hn/items/27145911.json", "hn/converted/26312516.json")
 SEED = 42
 
@@ -313,7 +313,7 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
         f"put there {answers['precision_all']:.2f}. One query per name over MiniLM's vectors stays this far from "
         "the goal even when it is built from the readers' own answers.",
         "",
-        f"Taught by the answers: a classifier trained on {CEILING_FOLDS - 1}/{CEILING_FOLDS} of the readers' "
+        f"Taught by the answers: a classifier trained on {TAUGHT_FOLDS - 1}/{TAUGHT_FOLDS} of the readers' "
         "own sorting of this thread (each paragraph scored by the fold that never saw it), its scores decoded "
         f"by the same step: right {taught['accuracy']:.3f} (unassigned {taught['unassigned']:.0%}), "
         f"{taught['joined_share']:.0%} of all paragraphs joined, members readers put there "
@@ -347,7 +347,7 @@ def readers_classifier(case: Case, names: Sequence[str]) -> list[str | None]:
     """Guided members when a classifier learns the names from the readers' own sorting of the thread.
 
     A multinomial logistic regression over the context vectors (each name, or none of them: every other
-    paragraph), cross-fitted over ``CEILING_FOLDS`` stratified folds so no paragraph is scored by a model
+    paragraph), cross-fitted over ``TAUGHT_FOLDS`` stratified folds so no paragraph is scored by a model
     that saw its label; each name's log-odds against none go through ``themes.guided_members`` as the
     queries' similarities do: what MiniLM's vectors give once the answers are known, not a strict bound.
     """
@@ -357,7 +357,7 @@ def readers_classifier(case: Case, names: Sequence[str]) -> list[str | None]:
     vecs = theming.context_vectors(case.vectors, case.parents)
     target = np.asarray([names.index(n) + 1 if (n := case.labelled.get(r)) in names else 0 for r in range(len(vecs))])
     proba = np.zeros((len(vecs), len(names) + 1))
-    for train, test in StratifiedKFold(CEILING_FOLDS, shuffle=True, random_state=SEED).split(vecs, target):
+    for train, test in StratifiedKFold(TAUGHT_FOLDS, shuffle=True, random_state=SEED).split(vecs, target):
         model = LogisticRegression(class_weight="balanced", max_iter=2000).fit(vecs[train], target[train])
         proba[test] = model.predict_proba(vecs[test])
     joined = theming.guided_members(np.log(proba[:, 1:] / proba[:, :1]), case.parents)
@@ -561,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(unassigned {g3[1]:.0%}) | {g3[2]:.3f} (BERTopic zero-shot) | ≥ 0.75, ≤ 35% unassigned |",
         f"| guided accuracy, same names, each query the centroid of the readers' own paragraphs | {a3[0]:.3f} "
         f"({a3[1]:.0%} of paragraphs joined; threadscope {g3j:.0%}) | | |",
-        f"| guided accuracy, same names, a classifier taught by {CEILING_FOLDS - 1}/{CEILING_FOLDS} of the readers' "
+        f"| guided accuracy, same names, a classifier taught by {TAUGHT_FOLDS - 1}/{TAUGHT_FOLDS} of the readers' "
         f"sorting | {t3[0]:.3f} ({t3[1]:.0%} of paragraphs joined) | | |",
         f"| tone macro-F1, leave-one-thread-out, HN mean | {tone:.3f} | {vader:.3f} (VADER), "
         f"{sentence_only:.3f} (sentence head) | ≥ 0.60 |",

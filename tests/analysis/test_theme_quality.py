@@ -42,6 +42,20 @@ def test_queries_from_the_answers_leave_each_paragraph_out_of_its_own() -> None:
     assert got == ["a", "a", "a", None, None, None, None, None]  # with itself in its centroid, 6 and 7 would join
 
 
+def test_a_classifier_taught_by_the_answers_learns_two_themes_back_and_leaves_the_rest() -> None:
+    from types import SimpleNamespace
+
+    from benchmarks.quality import readers_classifier
+
+    rng = np.random.default_rng(0)
+    centres = np.repeat(np.eye(6)[:5], 12, axis=0)  # five groups of 12; readers sorted the first two
+    vectors = centres + 0.05 * rng.standard_normal(centres.shape)
+    labelled = {**dict.fromkeys(range(12), "a"), **dict.fromkeys(range(12, 24), "b")}
+    case = SimpleNamespace(vectors=vectors, parents=[None] * len(vectors), labelled=labelled)
+    got = readers_classifier(case, ["a", "b"])  # type: ignore[arg-type]
+    assert got == ["a"] * 12 + ["b"] * 12 + [None] * 36
+
+
 @pytest.fixture(scope="module")
 def case(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from benchmarks.quality import Case
