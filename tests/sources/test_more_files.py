@@ -54,8 +54,9 @@ def test_firebase_file_with_two_stories_is_refused(tmp_path: Path) -> None:
 
 def test_a_hackerweb_file_is_refused_by_name() -> None:
     """HackerWeb (node-hnapi) items look like Algolia's but name authors ``user``: the message says which it is."""
-    with pytest.raises(FileFormatError, match=r"26312516\.json is not an HN Algolia items response: .*HackerWeb"):
+    with pytest.raises(FileFormatError, match=r"26312516\.json is not an HN Algolia items response: .*HackerWeb") as e:
         files.load_file(shared_file("hn/hnapi/26312516.json"))
+    assert str(e.value).endswith("give the story's id instead (threadscope analyze thread 26312516)")
 
 
 def test_a_v1_line_whose_user_is_a_name_is_not_a_tweet(tmp_path: Path) -> None:

@@ -83,9 +83,10 @@ def parse_item(data: Any, *, fetched_at: datetime | None = None, source_name: st
         hint = " (it looks like a search response)" if isinstance(data, Mapping) and "hits" in data else ""
         raise FileFormatError(f"{source_name} is not an HN Algolia items response{hint}")
     if "children" not in data and isinstance(data.get("comments"), list):
+        story = str(data["id"]) if valid_id(str(data["id"])) else "<id>"
         raise FileFormatError(
             f"{source_name} is not an HN Algolia items response: it looks like a HackerWeb (node-hnapi) item, "
-            "which threadscope does not read; save the thread from hn.algolia.com/api/v1/items/<id> instead"
+            f"which threadscope does not read; give the story's id instead (threadscope analyze thread {story})"
         )
     root = _post(data)
     replies: list[Post] = []
