@@ -398,8 +398,14 @@ def unsaid(case: Case, namings: dict[int, Naming]) -> tuple[int, int]:
     """
     said = [theme_words.clean(t) for t in case.texts]
     phrases = {p for label, terms in namings.values() for p in [*label.split(" / "), *terms[:NAMING_TERMS]] if " " in p}
-    patterns = [re.compile(r"\b" + r"(?:\s+|-|/)".join(map(re.escape, p.split())) + r"\b") for p in sorted(phrases)]
+    patterns = [written(p) for p in sorted(phrases)]
     return sum(not any(pat.search(t) for t in said) for pat in patterns), len(patterns)
+
+
+def written(phrase: str) -> re.Pattern[str]:
+    """Where ``phrase`` stands as written in a ``theme_words.clean`` text: its words in order, a space, hyphen
+    or slash between them."""
+    return re.compile(r"\b" + r"(?:\s+|-|/)".join(map(re.escape, phrase.split())) + r"\b")
 
 
 def representations(case: Case, ours: theming.ThemeResult) -> dict[str, dict[int, Naming]]:
