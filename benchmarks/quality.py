@@ -70,7 +70,7 @@ from training.labels import DATA, LabelsMissing, ThemeLabels, load_themes, seed_
 
 from benchmarks.quality_tone import OWN_FOLDS, tone_section  # noqa: E402
 from threadscope import schema  # noqa: E402
-from threadscope.analysis import embed, theme_words, topic_model  # noqa: E402
+from threadscope.analysis import embed, guided, theme_words, tone, topic_model  # noqa: E402
 from threadscope.analysis import themes as theming  # noqa: E402
 from threadscope.report.content import QUOTES_PER_THEME  # noqa: E402
 from threadscope.sources.files import load_file  # noqa: E402
@@ -147,7 +147,9 @@ class Case:
         self.ids = [p.id for p in posts]
         self.texts = [p.own_text for p in posts]
         self.parents = theming.context_parents(labels.thread, self.ids)
-        self.vectors = embed.embed_texts(self.texts, embedder, cache)
+        # the sentence vectors, and from the same forward pass the middle layer guided themes refine in
+        self.vectors, pooled = tone.pooled_vectors(self.texts, embedder, cache)
+        self.layer_view = tone.layer_vectors(pooled, guided.LAYER)
         theme_of = labels.theme_of()  # empty for a thread without readers' themes
         self.labelled = (
             {r: theme_of[seed_key(i)] for r, i in enumerate(self.ids) if seed_key(i) in theme_of} if theme_of else {}
@@ -168,6 +170,7 @@ class Case:
             guided_embeddings=self.name_vectors(guided) if guided else None,
             parents=self.parents,
             embed_terms=lambda terms: embed.embed_texts(terms, self.embedder, self.cache),
+            layer_vectors=self.layer_view,
             seed=SEED,
         )
 
@@ -306,7 +309,7 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
         f"zero-shot {base['joined_share']:.0%}. The report quotes each guided theme by up to "
         f"{QUOTES_PER_THEME} members; readers put {quoted[0]} of those {quoted[1]} quotes under the same name.",
         "",
-        "Queries from the answers: the same step (`themes.guided_members`, same threshold and reply-tree "
+        "Queries from the answers: the same step (`guided.members`, same threshold and reply-tree "
         "decoding) with each name's query replaced by the centroid of the paragraphs readers put under it, "
         f"each paragraph left out of its own: right {answers['accuracy']:.3f} (unassigned "
         f"{answers['unassigned']:.0%}), {answers['joined_share']:.0%} of all paragraphs joined, members readers "
@@ -339,7 +342,7 @@ def readers_queries(case: Case, names: Sequence[str]) -> list[str | None]:
         centroids = total[None, :] - np.where(own[:, None], vecs, 0.0)  # leave each member out of its own
         norms = np.linalg.norm(centroids, axis=1)
         sims[:, j] = (vecs * centroids).sum(axis=1) / np.where(norms > 0, norms, 1.0)  # a lone member: no centroid
-    joined = theming.guided_members(sims, case.parents)
+    joined = guided.members(sims, case.parents)
     return [names[j] if j >= 0 else None for j in joined]
 
 
@@ -348,7 +351,7 @@ def readers_classifier(case: Case, names: Sequence[str]) -> list[str | None]:
 
     A multinomial logistic regression over the context vectors (each name, or none of them: every other
     paragraph), cross-fitted over ``TAUGHT_FOLDS`` stratified folds so no paragraph is scored by a model
-    that saw its label; each name's log-odds against none go through ``themes.guided_members`` as the
+    that saw its label; each name's log-odds against none go through ``guided.members`` as the
     queries' similarities do: what MiniLM's vectors give once the answers are known, not a strict bound.
     """
     from sklearn.linear_model import LogisticRegression
@@ -360,7 +363,7 @@ def readers_classifier(case: Case, names: Sequence[str]) -> list[str | None]:
     for train, test in StratifiedKFold(TAUGHT_FOLDS, shuffle=True, random_state=SEED).split(vecs, target):
         model = LogisticRegression(class_weight="balanced", max_iter=2000).fit(vecs[train], target[train])
         proba[test] = model.predict_proba(vecs[test])
-    joined = theming.guided_members(np.log(proba[:, 1:] / proba[:, :1]), case.parents)
+    joined = guided.members(np.log(proba[:, 1:] / proba[:, :1]), case.parents)
     return [names[j] if j >= 0 else None for j in joined]
 
 

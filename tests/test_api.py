@@ -119,13 +119,18 @@ def test_same_themes_twice_and_in_any_order(
     assert [p.id for p in reordered.thread.comments] != [p.id for p in hn200.thread.comments]
 
 
-def test_guided_themes_keep_their_names(real_embedder: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("tone", ["model", "vader"])
+def test_guided_themes_keep_their_names(real_embedder: Any, tmp_path: Path, tone: str) -> None:
     result = threadscope.analyze(
         str(shared_file("seed/24330326.page.txt")),
         embedder=real_embedder,
         data_dir=tmp_path,
         themes="management, data cleaning",
+        tone=tone,
     )
+    # refined in MiniLM's layer 4 whichever tone is asked for (the vectors come from the same forward pass)
+    assert result.results["themes_info"]["params"]["second_view"].startswith("MiniLM layer 4")
+    assert result.sentiment["method"]["name"] == ("VADER" if tone == "vader" else "threadscope tone model")
     guided = [t for t in result.themes if t.get("guided")]
     assert [t["label"] for t in guided] == ["management", "data cleaning"]
     cleaning = [p["text"].lower() for p in result.results["posts"] if p["theme"] == guided[1]["id"]]

@@ -146,11 +146,15 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
         local = theming.context_parents(t, [p.id for h, p in docs if h == g])
         parents += [None if q is None else offset + q for q in local]
     with embed.EmbeddingCache(data_dir) as cache:
-        layers = None
-        if tone == "model" and isinstance(embedder, embed.MiniLMEmbedder):  # the tone model reads its layers too
-            from threadscope.analysis.tone import pooled_vectors
+        layers = layer_view = None
+        # the tone model reads MiniLM's middle layers too, and guided themes its layer 4: same forward pass
+        if (tone == "model" or guided) and isinstance(embedder, embed.MiniLMEmbedder):
+            from threadscope.analysis import guided as guiding
+            from threadscope.analysis import tone as toning
 
-            vectors, layers = pooled_vectors(texts, embedder, cache, progress=on_embed)
+            vectors, layers = toning.pooled_vectors(texts, embedder, cache, progress=on_embed)
+            layer_view = toning.layer_vectors(layers, guiding.LAYER) if guided else None
+            layers = layers if tone == "model" else None
         else:
             vectors = embed.embed_texts(texts, embedder, cache, progress=on_embed)
         guided_vectors = embed.embed_texts(guided, embedder, cache) if guided else None
@@ -172,6 +176,7 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
             # only guided names are expanded with the thread's words: a run
             # without names embeds nothing more
             embed_terms=(lambda terms: embed.embed_texts(terms, embedder, cache)) if guided else None,
+            layer_vectors=layer_view,
             seed=seed,
         )
     theme_of: list[dict[str, int | None]] = [{p.id: None for p in t.comments} for t in threads]

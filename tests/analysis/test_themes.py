@@ -164,6 +164,36 @@ def test_guided_theme_takes_matching_comments() -> None:
     assert result.params["guided_coherence"] != result.params["coherence"]  # both steps' settings are recorded
 
 
+def test_a_second_view_decides_what_the_first_left_short() -> None:
+    """Rows 3-5 fall short of the name in the first view; in the second they look like its members."""
+    from threadscope.analysis import guided
+
+    sims = np.zeros((30, 1))
+    sims[:3, 0], sims[3:6, 0] = 1.0, 0.3
+    first = guided.members(sims, [None] * 30)
+    assert first[:3].tolist() == [0, 0, 0] and (first[3:] == -1).all()
+    view = np.tile(np.eye(4)[3], (30, 1))
+    view[:6] = np.eye(4)[0]
+    view[6:] = np.eye(4)[1 + np.arange(24) % 3]
+    refined = guided.refine(sims, first, view, [None] * 30, np.array([True]))
+    assert refined[:6].tolist() == [0] * 6 and (refined[6:] == -1).all()
+    unmatched = guided.refine(sims, first, view, [None] * 30, np.array([False]))
+    assert (unmatched == -1).all()  # a name that matched nothing still gets none
+
+
+def test_guided_themes_take_a_second_view_of_the_comments_when_given_one() -> None:
+    ids, texts = synthetic(10)
+    name = "rocket launch orbit booster"
+    vectors = FakeEmbedder().embed(texts)
+    args = {"guided": [name], "guided_embeddings": FakeEmbedder().embed([name])}
+    plain = find_themes(ids, texts, vectors, **args)
+    viewed = find_themes(ids, texts, vectors, layer_vectors=vectors + 1.0, **args)
+    assert "second_view" in viewed.params and "second_view" not in plain.params
+    assert viewed.themes[0].label == name and viewed.themes[0].size > 0
+    with pytest.raises(ValueError, match="layer_vectors of shape"):
+        find_themes(ids, texts, vectors, layer_vectors=vectors[:-1], **args)
+
+
 def test_guided_theme_matching_nothing_is_kept_and_noted() -> None:
     ids, texts = synthetic(10)
     result = fake(ids, texts, guided=["zebra"], guided_embeddings=FakeEmbedder().embed(["zebra"]))

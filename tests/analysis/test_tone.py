@@ -62,6 +62,14 @@ def test_model_file_round_trips_and_rejects_other_files() -> None:
         tone.ToneModel.from_json('{"format": "threadscope.tone/2", "classes": [-1, 0, 1], "heads": {}}')
 
 
+def test_one_layers_vectors_come_out_of_the_pooled_array() -> None:
+    pooled = np.repeat(np.arange(len(tone.LAYERS) + 1, dtype=np.float32), 3)[None, :].repeat(2, axis=0)
+    for block, layer in enumerate(tone.LAYERS):
+        assert (tone.layer_vectors(pooled, layer) == block).all() and tone.layer_vectors(pooled, layer).shape == (2, 3)
+    with pytest.raises(ValueError, match="pools layers"):
+        tone.layer_vectors(pooled, 6)
+
+
 def test_features_need_matching_embeddings() -> None:
     with pytest.raises(ValueError, match="do not match"):
         tone.features(["one", "two"], np.zeros((3, 384)))

@@ -13,8 +13,10 @@ How, and why this way:
    short reply means what it answers (``context_parents``).
 3. **Guided themes first.** Each name is expanded from the thread itself:
    with the thread's words closest to it, then towards its closest comments
-   (pseudo-relevance feedback); a comment joins its best name when its
-   standardised similarity reaches ``GUIDED_Z`` (see ``_assign_guided``).
+   (pseudo-relevance feedback), then through a second view of the comments
+   (MiniLM's middle layer) when the caller has it; a comment joins its best
+   name when its standardised similarity reaches ``guided.GUIDED_Z`` (see
+   ``guided``).
    **Free themes** for the rest: PCA to at most 15 dimensions and k-means,
    BERTopic's pipeline with its reducer and clusterer swapped, run through
    scikit-learn directly (see ``_cluster``). On the seed thread and HN
@@ -59,7 +61,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -67,6 +69,8 @@ import numpy as np
 
 from threadscope import schema
 from threadscope.analysis import coherence, theme_words
+from threadscope.analysis import guided as guiding
+from threadscope.analysis.embed import unit
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -77,37 +81,12 @@ log = logging.getLogger(__name__)
 
 #: Below this many comments there are no themes to find.
 MIN_TEXTS = 12
-#: A guided name needs a comment or a word of the thread at least this close
-#: (cosine), or it matches nothing and gets no members. On the seed page
-#: "overhype" reaches 0.47 (through "oversold") and "underwater basket
-#: weaving" 0.44 (through "diving"): MiniLM separates a paraphrase from an
-#: unrelated name only thinly, so the report shows each name's confidence.
-GUIDED_FLOOR = 0.45
-#: A comment joins its closest guided theme when its similarity to that
-#: theme's expanded query is this many standard deviations above the thread's
-#: mean similarity to it (about the top sixth of the thread for each name).
-GUIDED_Z = 1.0
-#: Subthread coherence (``coherence.decode``), in the units of each step's
-#: score: a reply and the comment it answers earn ``*_STAY`` for sharing a
-#: theme and lose ``*_SWITCH`` for being in two different ones. Guided scores
-#: are standardised similarities (z), free ones cosines to a theme's centroid.
-GUIDED_STAY = 0.25
-GUIDED_SWITCH = 0.5
+#: Subthread coherence of free themes (``coherence.decode``), in cosines to a
+#: theme's centroid: a reply and the comment it answers earn ``FREE_STAY`` for
+#: sharing a theme and lose ``FREE_SWITCH`` for being in two different ones
+#: (guided themes: ``guided.GUIDED_STAY``).
 FREE_STAY = 0.05
 FREE_SWITCH = 0.05
-#: The thread's words closest to a name that expand it ("overhype" →
-#: "oversold", "hyping"), if at least ``EXPANSION_RELATIVE`` of the best
-#: one's similarity: at half of it, "overhype" also took "sota", "fruit" and
-#: "stack" and its guided accuracy on the seed page fell from 0.44 to 0.15.
-EXPANSION_TERMS = 5
-EXPANSION_RELATIVE = 0.75
-#: A thread word of at least this many letters inside a word of the name
-#: also expands it ("hype" in "overhype", "manage" in "management"): MiniLM's
-#: word pieces of a compound it never saw carry little of the word's sense.
-STEM_LETTERS = 4
-#: Pseudo-relevance feedback: the query moves towards its closest comments, twice.
-FEEDBACK_COMMENTS = 10
-FEEDBACK_ROUNDS = 2
 #: Weight of the parent's (or, without reply structure, the previous post's)
 #: vector mixed into a comment's: replies such as "Exactly this." or
 #: "Source?" mean what their parent is about.
@@ -124,8 +103,6 @@ MAX_THEMES = 16
 #: A comment's id: a post id, or whatever the caller names comments by (``pipeline`` uses
 #: ``(thread index, post id)``); ids break ties, so they must sort.
 K = TypeVar("K", bound="SupportsRichComparison")
-#: ``embed_terms(words)``: L2-normalised vectors of short texts, one row each.
-TermEmbedder = Callable[[list[str]], np.ndarray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +156,8 @@ def find_themes(
     guided: Sequence[str] | None = None,
     guided_embeddings: np.ndarray | None = None,
     parents: Sequence[int | None] | None = None,
-    embed_terms: TermEmbedder | None = None,
+    embed_terms: guiding.TermEmbedder | None = None,
+    layer_vectors: np.ndarray | None = None,
     seed: int = 42,
     resamples: int = RESAMPLES,
 ) -> ThemeResult[K]:
@@ -198,6 +176,10 @@ def find_themes(
         embed_terms: embeds words of the thread, to expand guided names
             with the thread's own vocabulary; without it names are expanded
             from the comments only.
+        layer_vectors: a second vector per comment, same order: the mean of
+            MiniLM's token vectors after layer ``guided.LAYER``
+            (``tone.layer_vectors``). Guided themes are refined in it
+            (``guided.refine``); without it they use the embeddings alone.
         seed: random state of PCA and k-means, and of the resamples.
         resamples: how many times the themes are found again with
             ``LEAVE_OUT`` of the comments left out, to score each theme's
@@ -214,7 +196,8 @@ def find_themes(
         raise ValueError(f"{n} ids, {len(texts)} texts and embeddings of shape {vectors.shape} do not match")
     if len(set(ids)) != n:
         raise ValueError("comment ids must be unique")
-    names, name_vectors = _guided_inputs(guided, guided_embeddings, vectors.shape[1] if n else None)
+    guide = guiding.inputs(guided, guided_embeddings, vectors.shape[1] if n else None)
+    names, name_vectors = guide.names, guide.vectors
 
     params: dict[str, Any] = {"seed": seed, "min_texts": MIN_TEXTS, "guided": list(names)}
     if n < MIN_TEXTS:
@@ -229,12 +212,16 @@ def find_themes(
     order = sorted(range(n), key=lambda i: (hashlib.sha256(texts[i].encode("utf-8", "surrogatepass")).digest(), ids[i]))
     c_ids = [ids[i] for i in order]
     c_docs = [texts[i] for i in order]
-    c_vecs = context_vectors(_normalise(vectors), parents)[order]
+    c_vecs = context_vectors(unit(vectors), parents)[order]
     c_parents = coherence.forest(parents, order)
 
     # 3-4. guided themes, then free themes for the rest
-    terms = _thread_terms(c_docs, embed_terms) if names else None
-    labels, confidence, queries, group_params = _group(c_vecs, c_parents, names, name_vectors, terms, seed)
+    if names:
+        view = None
+        if layer_vectors is not None:
+            view = _view(np.asarray(layer_vectors, dtype=np.float32), parents, n)[order]
+        guide = guiding.Guide(names, name_vectors, guiding.thread_terms(c_docs, embed_terms), view)
+    labels, confidence, queries, group_params = _group(c_vecs, c_parents, guide, seed)
     params.update(group_params)
     g = len(names)
     notes: list[str] = []
@@ -243,7 +230,7 @@ def find_themes(
     if free < MIN_TEXTS:
         method = "guided_only" if g else "too_small"
         notes.append(f"Only {free} comments outside the guided themes: too few to find more themes.")
-    stability = _stability(c_vecs, c_parents, names, name_vectors, terms, labels, seed, resamples)
+    stability = _stability(c_vecs, c_parents, guide, labels, seed, resamples)
     if resamples:
         params["stability"] = f"mean Jaccard over {resamples} resamples leaving {LEAVE_OUT:.0%} out"
 
@@ -266,7 +253,7 @@ def find_themes(
         remap[group] = new_id
         # a guided theme is quoted by the members closest to its expanded query (the bare name
         # "overhype" is closest to a comment about overfitting), those that say its words first
-        said = _quote_terms(names[group], name_vectors[group], terms) if is_guided else []
+        said = guiding.quote_terms(names[group], name_vectors[group], guide.terms) if is_guided else []
         preferred = [theme_words.uses(c_docs[i], said) for i in rows] if said else []
         reps = theme_words.representatives(c_vecs, rows, queries[group] if is_guided else None, preferred)
         final.append(
@@ -300,13 +287,7 @@ def find_themes(
 
 
 def _group(
-    vecs: np.ndarray,
-    parents: Sequence[int | None],
-    names: list[str],
-    name_vecs: np.ndarray,
-    terms: tuple[list[str], np.ndarray] | None,
-    seed: int,
-    k: int | None = None,
+    vecs: np.ndarray, parents: Sequence[int | None], guide: guiding.Guide, seed: int, k: int | None = None
 ) -> tuple[np.ndarray, list[float], np.ndarray, dict[str, Any]]:
     """Working labels (guided 0..g-1, free g.., -1 none), each name's confidence and expanded query, and the parameters.
 
@@ -315,24 +296,23 @@ def _group(
     """
     labels = np.full(len(vecs), -1, dtype=np.int64)
     confidence: list[float] = []
-    queries = name_vecs
+    queries = guide.vectors
     params: dict[str, Any] = {}
-    if names:
-        labels, confidence, queries, params = _assign_guided(vecs, parents, names, name_vecs, labels, terms)
+    if guide.names:
+        labels, confidence, queries, params = guiding.assign(vecs, parents, guide)
+        params["context_weight"] = CONTEXT_WEIGHT
     free = np.flatnonzero(labels == -1)
     if len(free) >= MIN_TEXTS:
         free_labels, cluster_params = _cluster(vecs, coherence.forest(parents, free), free, seed, k)
         params.update(cluster_params)
-        labels[free] = np.where(free_labels >= 0, free_labels + len(names), -1)
+        labels[free] = np.where(free_labels >= 0, free_labels + len(guide.names), -1)
     return labels, confidence, queries, params
 
 
 def _stability(
     vecs: np.ndarray,
     parents: Sequence[int | None],
-    names: list[str],
-    name_vecs: np.ndarray,
-    terms: tuple[list[str], np.ndarray] | None,
+    guide: guiding.Guide,
     labels: np.ndarray,
     seed: int,
     resamples: int,
@@ -349,13 +329,13 @@ def _stability(
     """
     n = len(vecs)
     groups = {int(t): set(np.flatnonzero(labels == t).tolist()) for t in np.unique(labels) if t >= 0}
-    g = len(names)
+    g = len(guide.names)
     k = n_clusters(int(np.sum((labels == -1) | (labels >= g))))
     found: dict[int, list[float]] = {t: [] for t in groups}
     for r in range(resamples):
         rng = np.random.default_rng([seed, r])
         keep = np.sort(rng.choice(n, size=n - max(1, round(LEAVE_OUT * n)), replace=False))
-        again, _, _, _ = _group(vecs[keep], coherence.forest(parents, keep), names, name_vecs, terms, seed + 1 + r, k)
+        again, _, _, _ = _group(vecs[keep], coherence.forest(parents, keep), guide.subset(keep), seed + 1 + r, k)
         again_groups = {int(t): set(keep[again == t].tolist()) for t in np.unique(again) if t >= 0}
         kept = set(keep.tolist())
         for t, members in groups.items():
@@ -365,24 +345,6 @@ def _stability(
             candidates = [again_groups.get(t, set())] if t < g else [b for u, b in again_groups.items() if u >= g]
             found[t].append(max((len(left & b) / len(left | b) for b in candidates), default=0.0))
     return {t: round(float(np.mean(scores)), 2) for t, scores in found.items() if scores}
-
-
-def _guided_inputs(
-    guided: Sequence[str] | None, guided_embeddings: np.ndarray | None, dim: int | None
-) -> tuple[list[str], np.ndarray]:
-    names = [str(name).strip() for name in guided or ()]
-    if not names:
-        return [], np.zeros((0, dim or 0), dtype=np.float32)
-    if any(not name for name in names):
-        raise ValueError("guided theme names must not be empty")
-    if len({name.casefold() for name in names}) != len(names):
-        raise ValueError("guided theme names must be distinct")
-    if guided_embeddings is None:
-        raise ValueError("guided themes need guided_embeddings (the embeddings of their names)")
-    vectors = np.asarray(guided_embeddings, dtype=np.float32)
-    if vectors.ndim != 2 or vectors.shape[0] != len(names) or (dim is not None and vectors.shape[1] != dim):
-        raise ValueError(f"guided_embeddings of shape {vectors.shape} do not match {len(names)} names")
-    return names, _normalise(vectors)
 
 
 def context_parents(thread: Thread, ids: Sequence[str]) -> list[int | None]:
@@ -412,105 +374,18 @@ def context_vectors(vecs: np.ndarray, parents: Sequence[int | None] | None) -> n
     for row, parent in enumerate(parents):
         if parent is not None:
             mixed[row] += CONTEXT_WEIGHT * vecs[parent]
-    return _normalise(mixed)
+    return unit(mixed)
 
 
-def _thread_terms(docs: list[str], embed_terms: TermEmbedder | None) -> tuple[list[str], np.ndarray] | None:
-    """The thread's own words and phrases (``theme_words.terms``, in two comments or more), and their vectors."""
-    if embed_terms is None:
-        return None
-    counter = theme_words.vectorizer(min_df=2)
-    try:
-        counter.fit(docs)
-    except ValueError:  # nothing but stop words
-        return None
-    terms = [str(t) for t in counter.get_feature_names_out()]
-    return terms, _normalise(np.asarray(embed_terms(terms), dtype=np.float32))
+def _view(layer_vectors: np.ndarray, parents: Sequence[int | None] | None, n: int) -> np.ndarray:
+    """The second view of the comments: centred, unit length, mixed with the context's.
 
-
-def _expansion(name: str, sims: np.ndarray, terms: list[str]) -> np.ndarray:
-    """Rows of ``terms`` that expand ``name``: its closest words, and thread words inside its words.
-
-    ``sims``: each term's cosine similarity to the name.
+    Centred because a middle layer's mean-pooled vectors share one large
+    direction, which would make every comment look alike.
     """
-    top = np.argsort(-sims, kind="stable")[:EXPANSION_TERMS]
-    chosen = set(top[sims[top] >= EXPANSION_RELATIVE * sims[top[0]]].tolist())
-    words = name.casefold().split()
-    chosen.update(
-        row
-        for row, term in enumerate(terms)
-        if len(term) >= STEM_LETTERS and " " not in term and term not in words and any(term in w for w in words)
-    )
-    return np.asarray(sorted(chosen), dtype=np.int64)
-
-
-def _assign_guided(
-    vecs: np.ndarray,
-    parents: Sequence[int | None],
-    names: list[str],
-    name_vecs: np.ndarray,
-    labels: np.ndarray,
-    terms: tuple[list[str], np.ndarray] | None,
-) -> tuple[np.ndarray, list[float], np.ndarray, dict[str, Any]]:
-    """Guided members, each name's confidence and its expanded query.
-
-    A bare name is a weak query ("overhype" is nearest to a comment about
-    overfitting), so each is expanded from the thread itself: first with the
-    thread's words closest to it (and those inside its words), then twice
-    towards its closest comments (pseudo-relevance feedback). Similarities are standardised per theme so a
-    name the thread uses word for word does not outbid a paraphrased one; a
-    comment joins its best theme when that score reaches ``GUIDED_Z``.
-    """
-    queries = []
-    confidence = []
-    for text, name in zip(names, name_vecs, strict=True):
-        anchor = float((vecs @ name).max())
-        query = name
-        if terms is not None and terms[0]:
-            words, term_vecs = terms
-            sims = term_vecs @ name
-            top = _expansion(text, sims, words)
-            anchor = max(anchor, float(sims.max()))
-            weights = sims[top].clip(min=0)
-            if weights.sum() > 0:
-                query = _normalise((name + weights @ term_vecs[top] / weights.sum())[None])[0]
-        for _ in range(FEEDBACK_ROUNDS):
-            closest = np.argsort(-(vecs @ query), kind="stable")[:FEEDBACK_COMMENTS]
-            query = _normalise((query + vecs[closest].mean(axis=0))[None])[0]
-        queries.append(query)
-        confidence.append(anchor)
-    matched = np.asarray(confidence) >= GUIDED_FLOOR
-    joined = guided_members(vecs @ np.stack(queries).T, parents, matched)
-    out = np.where(joined >= 0, joined, labels)
-    params = {
-        "guided_floor": GUIDED_FLOOR,
-        "guided_z": GUIDED_Z,
-        "expansion_terms": EXPANSION_TERMS,
-        "expansion_relative": EXPANSION_RELATIVE,
-        "stem_letters": STEM_LETTERS,
-        "feedback": f"{FEEDBACK_ROUNDS} rounds of the {FEEDBACK_COMMENTS} closest comments",
-        "context_weight": CONTEXT_WEIGHT,
-        "guided_coherence": f"stay {GUIDED_STAY}, switch {GUIDED_SWITCH}",
-    }
-    return out, [max(0.0, c) for c in confidence], np.stack(queries), params
-
-
-def guided_members(sims: np.ndarray, parents: Sequence[int | None], matched: np.ndarray | None = None) -> np.ndarray:
-    """Per comment, the guided theme it joins (-1: none), from its similarity to each theme's query.
-
-    Similarities are standardised per theme; a comment's score for no theme is
-    ``GUIDED_Z``, and the reply tree decides with ``GUIDED_STAY`` and
-    ``GUIDED_SWITCH`` (``coherence.decode``). ``matched``: themes allowed
-    members (all by default). ``benchmarks/quality.py`` also runs it with
-    queries built from the readers' own paragraphs, to tell a weak expansion
-    of the names from the limit of one query per name.
-    """
-    spread = sims.std(axis=0)
-    z = (sims - sims.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    if matched is not None:
-        z[:, ~np.asarray(matched, dtype=bool)] = -np.inf
-    state = coherence.decode(np.hstack([np.full((len(sims), 1), GUIDED_Z), z]), parents, GUIDED_STAY, GUIDED_SWITCH)
-    return state - 1
+    if layer_vectors.ndim != 2 or layer_vectors.shape[0] != n:
+        raise ValueError(f"layer_vectors of shape {layer_vectors.shape} do not match {n} comments")
+    return context_vectors(unit(layer_vectors - layer_vectors.mean(axis=0)), parents)
 
 
 def n_clusters(m: int) -> int:
@@ -560,7 +435,7 @@ def _by_centroid(vecs: np.ndarray, parents: Sequence[int | None], topics: np.nda
     alive = [t for t in sorted(set(topics.tolist())) if t >= 0]
     labels = np.full(len(vecs), -1, dtype=np.int64)
     while alive:
-        centroids = _normalise(np.stack([vecs[topics == t].mean(axis=0) for t in alive]))
+        centroids = unit(np.stack([vecs[topics == t].mean(axis=0) for t in alive]))
         scores = np.hstack([np.full((len(vecs), 1), MEMBER_FLOOR), vecs @ centroids.T])
         state = coherence.decode(scores, parents, FREE_STAY, FREE_SWITCH)
         labels = np.where(state > 0, np.asarray(alive)[state - 1], -1)
@@ -577,20 +452,3 @@ def _by_centroid(vecs: np.ndarray, parents: Sequence[int | None], topics: np.nda
         if t >= 0 and t not in mapping:
             mapping[t] = len(mapping)
     return np.asarray([mapping.get(t, -1) for t in labels.tolist()], dtype=np.int64)
-
-
-def _quote_terms(name: str, name_vec: np.ndarray, terms: tuple[list[str], np.ndarray] | None) -> list[str]:
-    """The words that show a comment is about a guided theme: the name's own and those it was expanded with."""
-    said = theme_words.content_words(name)
-    if terms is not None and terms[0]:
-        said += [terms[0][row] for row in _expansion(name, terms[1] @ name_vec, terms[0])]
-    return said
-
-
-# --------------------------------------------------------------------------
-# helpers
-
-
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)

@@ -109,6 +109,20 @@ def pooled_vectors(
     return embed.embed_with_layers(texts, embedder, LAYERS, cache, progress, words=VALENCE)
 
 
+def layer_vectors(pooled: np.ndarray, layer: int) -> np.ndarray:
+    """The vectors of one of ``LAYERS`` out of ``pooled_vectors``' second array (guided themes read layer 4).
+
+    Raises:
+        ValueError: ``layer`` is not one of ``LAYERS``.
+
+    """
+    if layer not in LAYERS:
+        raise ValueError(f"the tone model pools layers {LAYERS}, not {layer}")
+    width = pooled.shape[1] // (len(LAYERS) + 1)  # the layers, then VALENCE's vector
+    start = LAYERS.index(layer) * width
+    return pooled[:, start : start + width]
+
+
 #: What VADER scores ``sentiment.vader_scores`` gives, or ``None`` for a text with nothing left to score.
 VaderScores = Mapping[str, float] | None
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from threadscope.analysis.embed import unit
 from threadscope.errors import InputError, ThreadscopeError
 
 if TYPE_CHECKING:
@@ -72,12 +73,6 @@ class ScoreSpec:
 
     snapshots: Mapping[str, Snapshot]
     tone: str = "model"
-
-
-def unit(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1 (zero rows stay zero)."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.asarray(vectors / np.where(norms == 0, 1.0, norms), dtype=np.float32)
 
 
 def context_mixed(vectors: np.ndarray, parents: np.ndarray) -> np.ndarray:

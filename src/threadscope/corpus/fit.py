@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from threadscope.corpus.engines import Snapshot, unit
+from threadscope.analysis.embed import unit
+from threadscope.corpus.engines import Snapshot
 
 #: Cosine above which a newly found group joins an existing theme instead of founding one.
 MERGE = 0.8
