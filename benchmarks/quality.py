@@ -13,7 +13,9 @@ Themes (every ``*.themes.json``; today the seed page of HN 24330326):
   somewhere), averaged over the labelled themes;
 - guided accuracy: with only the themes' names given (``--themes``), the
   share of the paragraphs readers put under those names that get the right
-  name; unassigned: the share of them that get no guided theme;
+  name; unassigned: the share of them that get no guided theme; beside
+  it the same names without the second view (``guided.refine``), the
+  sentence vectors alone;
 - queries from the answers: the same guided step with each name's query
   replaced by the centroid of the paragraphs readers put under it (each left
   out of its own), to tell a weak expansion of the names from the limit of
@@ -68,6 +70,14 @@ if str(ROOT) not in sys.path:  # run as a script: make ``training`` importable
 
 from training.labels import DATA, LabelsMissing, ThemeLabels, load_themes, seed_key  # noqa: E402
 
+from benchmarks.quality_guided import (  # noqa: E402
+    TAUGHT_FOLDS,
+    guided_scores,
+    named_members,
+    quotes_agree,
+    readers_classifier,
+    readers_queries,
+)
 from benchmarks.quality_tone import OWN_FOLDS, tone_section  # noqa: E402
 from threadscope import schema  # noqa: E402
 from threadscope.analysis import embed, guided, theme_words, tone, topic_model  # noqa: E402
@@ -79,8 +89,6 @@ OUT = ROOT / "benchmarks" / "QUALITY.md"
 DATA_DIR = ROOT / "benchmarks" / "out" / "data"
 #: The names the project's own example asks for.
 EXAMPLE_NAMES = ["management", "data cleaning", "overhype"]
-#: Folds of the readers' sorting a guided classifier learns from (``readers_classifier``).
-TAUGHT_FOLDS = 10
 #: Threads without readers' themes whose labels QUALITY.md lists too (under ../shared/data).
 LABEL_THREADS = ("hn/items/27145911.json", "hn/converted/26312516.json")
 SEED = 42
@@ -115,29 +123,6 @@ def readers_groups(labelled: dict[int, str]) -> dict[str, set[int]]:
     return {name: {row for row, n in labelled.items() if n == name} for name in sorted(set(labelled.values()))}
 
 
-def guided_scores(predicted: Sequence[str | None], labelled: dict[int, str], names: Sequence[str]) -> dict[str, Any]:
-    """Accuracy and unassigned share over the rows readers put under one of ``names``, overall and per name,
-    and the precision of each name's members."""
-    rows = [r for r, n in labelled.items() if n in names]
-    per = {
-        name: round(float(np.mean([predicted[r] == name for r in rows if labelled[r] == name])), 3) for name in names
-    }
-    sizes = {name: sum(p == name for p in predicted) for name in names}
-    right = {name: sum(p == name and labelled.get(r) == name for r, p in enumerate(predicted)) for name in names}
-    return {
-        "accuracy": round(float(np.mean([predicted[r] == labelled[r] for r in rows])), 3),
-        "unassigned": round(float(np.mean([predicted[r] is None for r in rows])), 3),
-        "joined_share": round(float(np.mean([p is not None for p in predicted])), 3),
-        "per_name": per,
-        "sizes": sizes,
-        # of each name's members, the share readers put under that name (paragraphs readers sorted
-        # nowhere count against it: the labels README says they belong to no theme)
-        "precision": {name: round(right[name] / sizes[name], 3) if sizes[name] else 0.0 for name in names},
-        "precision_all": round(sum(right.values()) / max(1, sum(sizes.values())), 3),
-        "readers": {name: sum(n == name for n in labelled.values()) for name in names},
-    }
-
-
 class Case:
     """One labelled thread, embedded once: its texts, vectors, context and readers' themes."""
 
@@ -161,7 +146,7 @@ class Case:
     def name_vectors(self, names: Sequence[str]) -> np.ndarray:
         return embed.embed_texts(list(names), self.embedder, self.cache)
 
-    def ours(self, guided: Sequence[str] = ()) -> theming.ThemeResult:
+    def ours(self, guided: Sequence[str] = (), *, second_view: bool = True) -> theming.ThemeResult:
         return theming.find_themes(
             self.ids,
             self.texts,
@@ -170,7 +155,7 @@ class Case:
             guided_embeddings=self.name_vectors(guided) if guided else None,
             parents=self.parents,
             embed_terms=lambda terms: embed.embed_texts(terms, self.embedder, self.cache),
-            layer_vectors=self.layer_view,
+            layer_vectors=self.layer_view if second_view else None,
             seed=SEED,
         )
 
@@ -273,9 +258,9 @@ def stability_lines(case: Case, ours: theming.ThemeResult, figures: dict[str, An
 
 def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[str]:
     ours = case.ours(names)
-    label_of = {t.id: t.label for t in ours.themes if t.guided}
-    predicted = [label_of.get(ours.assignment[i]) for i in case.ids]
-    got = guided_scores(predicted, case.labelled, names)
+    got = guided_scores(named_members(case, ours), case.labelled, names)
+    alone = guided_scores(named_members(case, case.ours(names, second_view=False)), case.labelled, names)
+    figures[f"alone{len(names)}"] = (alone["accuracy"], alone["joined_share"])
     topics, labels = bertopic_default(case, names)
     zero = [labels[t] if labels.get(t) in names else None for t in topics]
     base = guided_scores(zero, case.labelled, names)
@@ -285,7 +270,7 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
     quoted = quotes_agree(case, ours)
     answers = guided_scores(readers_queries(case, names), case.labelled, names)
     figures[f"answers{len(names)}"] = (answers["accuracy"], answers["joined_share"])
-    taught = guided_scores(readers_classifier(case, names), case.labelled, names)
+    taught = guided_scores(readers_classifier(case, names, seed=SEED), case.labelled, names)
     figures[f"taught{len(names)}"] = (taught["accuracy"], taught["joined_share"])
     figures[f"quotes{len(names)}"] = quoted
     lines = [
@@ -309,6 +294,11 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
         f"zero-shot {base['joined_share']:.0%}. The report quotes each guided theme by up to "
         f"{QUOTES_PER_THEME} members; readers put {quoted[0]} of those {quoted[1]} quotes under the same name.",
         "",
+        "Without the second view (`guided.refine`: each name queried again in MiniLM's layer "
+        f"{guided.LAYER} by its first members), the sentence vectors alone: right {alone['accuracy']:.3f} "
+        f"(unassigned {alone['unassigned']:.0%}), {alone['joined_share']:.0%} of all paragraphs joined, members "
+        f"readers put there {alone['precision_all']:.2f}.",
+        "",
         "Queries from the answers: the same step (`guided.members`, same threshold and reply-tree "
         "decoding) with each name's query replaced by the centroid of the paragraphs readers put under it, "
         f"each paragraph left out of its own: right {answers['accuracy']:.3f} (unassigned "
@@ -325,53 +315,6 @@ def guided_lines(case: Case, names: list[str], figures: dict[str, Any]) -> list[
         "",
     ]
     return lines
-
-
-def readers_queries(case: Case, names: Sequence[str]) -> list[str | None]:
-    """Guided members when each name's query is the centroid of the readers' own paragraphs for it.
-
-    Each paragraph is left out of its own name's centroid, so its readers' label never scores it.
-    """
-    vecs = theming.context_vectors(case.vectors, case.parents)
-    sims = np.zeros((len(vecs), len(names)))
-    for j, name in enumerate(names):
-        rows = [r for r, n in case.labelled.items() if n == name]
-        total = vecs[rows].sum(axis=0)
-        own = np.zeros(len(vecs), dtype=bool)
-        own[rows] = True
-        centroids = total[None, :] - np.where(own[:, None], vecs, 0.0)  # leave each member out of its own
-        norms = np.linalg.norm(centroids, axis=1)
-        sims[:, j] = (vecs * centroids).sum(axis=1) / np.where(norms > 0, norms, 1.0)  # a lone member: no centroid
-    joined = guided.members(sims, case.parents)
-    return [names[j] if j >= 0 else None for j in joined]
-
-
-def readers_classifier(case: Case, names: Sequence[str]) -> list[str | None]:
-    """Guided members when a classifier learns the names from the readers' own sorting of the thread.
-
-    A multinomial logistic regression over the context vectors (each name, or none of them: every other
-    paragraph), cross-fitted over ``TAUGHT_FOLDS`` stratified folds so no paragraph is scored by a model
-    that saw its label; each name's log-odds against none go through ``guided.members`` as the
-    queries' similarities do: what MiniLM's vectors give once the answers are known, not a strict bound.
-    """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
-
-    vecs = theming.context_vectors(case.vectors, case.parents)
-    target = np.asarray([names.index(n) + 1 if (n := case.labelled.get(r)) in names else 0 for r in range(len(vecs))])
-    proba = np.zeros((len(vecs), len(names) + 1))
-    for train, test in StratifiedKFold(TAUGHT_FOLDS, shuffle=True, random_state=SEED).split(vecs, target):
-        model = LogisticRegression(class_weight="balanced", max_iter=2000).fit(vecs[train], target[train])
-        proba[test] = model.predict_proba(vecs[test])
-    joined = guided.members(np.log(proba[:, 1:] / proba[:, :1]), case.parents)
-    return [names[j] if j >= 0 else None for j in joined]
-
-
-def quotes_agree(case: Case, ours: theming.ThemeResult) -> tuple[int, int]:
-    """Of the guided themes' members the report quotes, how many readers put under that name."""
-    row = {post_id: r for r, post_id in enumerate(case.ids)}
-    quotes = [(t.label, row[i]) for t in ours.themes if t.guided for i in t.representative_ids[:QUOTES_PER_THEME]]
-    return sum(case.labelled.get(r) == name for name, r in quotes), len(quotes)
 
 
 def label_match(case: Case, labels: dict[int, str], assignment: Sequence[int]) -> float:
@@ -549,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     g3 = theme_figures.get("guided3", (0.0, 0.0, 0.0))
     a3 = theme_figures.get("answers3", (0.0, 0.0))
     g3j = theme_figures.get("joined3", 0.0)
+    s3, s7 = theme_figures.get("alone3", (0.0, 0.0)), theme_figures.get("alone7", (0.0, 0.0))
+    g7, g7j = theme_figures.get("guided7", (0.0, 0.0, 0.0)), theme_figures.get("joined7", 0.0)
     t3 = theme_figures.get("taught3", (0.0, 0.0))
     tone, vader, sentence_only = tone_figures["tone"]
     hostile_low, hostile_high = tone_figures["hostility"]
@@ -567,9 +512,12 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|",
         f"| free themes macro-F1, seed page | {free:.3f} | {free_base:.3f} (BERTopic defaults) | ≥ 0.55 |",
         f"| guided accuracy, `management, data cleaning, overhype`, seed page | {g3[0]:.3f} "
-        f"(unassigned {g3[1]:.0%}) | {g3[2]:.3f} (BERTopic zero-shot) | ≥ 0.75, ≤ 35% unassigned |",
+        f"(unassigned {g3[1]:.0%}, {g3j:.0%} of paragraphs joined) | {g3[2]:.3f} (BERTopic zero-shot), "
+        f"{s3[0]:.3f} ({s3[1]:.0%} joined: threadscope without the second view) | ≥ 0.75, ≤ 35% unassigned |",
+        f"| guided accuracy, the readers' 7 names | {g7[0]:.3f} (unassigned {g7[1]:.0%}, {g7j:.0%} joined) "
+        f"| {g7[2]:.3f} (BERTopic zero-shot), {s7[0]:.3f} ({s7[1]:.0%} joined: without the second view) | |",
         f"| guided accuracy, same names, each query the centroid of the readers' own paragraphs | {a3[0]:.3f} "
-        f"({a3[1]:.0%} of paragraphs joined; threadscope {g3j:.0%}) | | |",
+        f"({a3[1]:.0%} of paragraphs joined) | | |",
         f"| guided accuracy, same names, a classifier taught by {TAUGHT_FOLDS - 1}/{TAUGHT_FOLDS} of the readers' "
         f"sorting | {t3[0]:.3f} ({t3[1]:.0%} of paragraphs joined) | | |",
         f"| tone macro-F1, leave-one-thread-out, HN mean | {tone:.3f} | {vader:.3f} (VADER), "

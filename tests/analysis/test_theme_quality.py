@@ -12,7 +12,7 @@ from threadscope.analysis import embed, guided, theme_words, themes
 
 
 def test_guided_scores_count_members_readers_sorted_elsewhere_or_nowhere() -> None:
-    from benchmarks.quality import guided_scores
+    from benchmarks.quality_guided import guided_scores
 
     labelled = {0: "a", 1: "a", 2: "b", 3: "c"}  # row 4 readers sorted nowhere
     got = guided_scores(["a", None, "a", "b", "a"], labelled, ["a", "b"])
@@ -32,7 +32,7 @@ def test_queries_from_the_answers_leave_each_paragraph_out_of_its_own() -> None:
     """Two readers' paragraphs that share nothing but their label do not find each other through it."""
     from types import SimpleNamespace
 
-    from benchmarks.quality import readers_queries
+    from benchmarks.quality_guided import readers_queries
 
     e = np.eye(4)
     vectors = np.vstack([e[0], e[0], e[0], e[1], e[1], e[1], e[2], e[3]])
@@ -45,14 +45,14 @@ def test_queries_from_the_answers_leave_each_paragraph_out_of_its_own() -> None:
 def test_a_classifier_taught_by_the_answers_learns_two_themes_back_and_leaves_the_rest() -> None:
     from types import SimpleNamespace
 
-    from benchmarks.quality import readers_classifier
+    from benchmarks.quality_guided import readers_classifier
 
     rng = np.random.default_rng(0)
     centres = np.repeat(np.eye(6)[:5], 12, axis=0)  # five groups of 12; readers sorted the first two
     vectors = centres + 0.05 * rng.standard_normal(centres.shape)
     labelled = {**dict.fromkeys(range(12), "a"), **dict.fromkeys(range(12, 24), "b")}
     case = SimpleNamespace(vectors=vectors, parents=[None] * len(vectors), labelled=labelled)
-    got = readers_classifier(case, ["a", "b"])  # type: ignore[arg-type]
+    got = readers_classifier(case, ["a", "b"], seed=42)  # type: ignore[arg-type]
     assert got == ["a"] * 12 + ["b"] * 12 + [None] * 36
 
 
@@ -93,12 +93,12 @@ def test_context_from_the_thread_helps(case: Any) -> None:
 
 @pytest.mark.model
 def test_guided_names_find_what_readers_put_there(case: Any) -> None:
-    from benchmarks.quality import EXAMPLE_NAMES, guided_scores
+    from benchmarks.quality import EXAMPLE_NAMES
+    from benchmarks.quality_guided import guided_scores, named_members
 
     result = case.ours(EXAMPLE_NAMES)
     assert [t.label for t in result.themes[:3]] == EXAMPLE_NAMES and all(t.guided for t in result.themes[:3])
-    label_of = {t.id: t.label for t in result.themes if t.guided}
-    got = guided_scores([label_of.get(result.assignment[i]) for i in case.ids], case.labelled, EXAMPLE_NAMES)
+    got = guided_scores(named_members(case, result), case.labelled, EXAMPLE_NAMES)
     assert got["accuracy"] >= 0.55 and got["unassigned"] <= 0.35, got
     assert got["per_name"]["overhype"] >= 0.3, got  # 0.15 before "hype" inside "overhype" expanded it
     for name in EXAMPLE_NAMES:  # "overhype" is expanded from the thread's words ("oversold", "hype")
@@ -111,23 +111,16 @@ def test_guided_names_find_what_readers_put_there(case: Any) -> None:
 def test_a_second_view_finds_more_of_what_readers_put_under_each_name(case: Any) -> None:
     """Refined in MiniLM's layer 4 (``guided.refine``), both name sets are right more often than in the
     sentence view alone (0.663 to 0.723 and 0.615 to 0.712), not by joining far more paragraphs."""
-    from benchmarks.quality import EXAMPLE_NAMES, guided_scores
+    from benchmarks.quality import EXAMPLE_NAMES
+    from benchmarks.quality_guided import guided_scores, named_members
 
-    def scores(names: list[str]) -> dict[str, Any]:
-        result = case.ours(names)
-        label_of = {t.id: t.label for t in result.themes if t.guided}
-        return guided_scores([label_of.get(result.assignment[i]) for i in case.ids], case.labelled, names)
-
-    view = case.layer_view
-    with_view = [scores(names) for names in (EXAMPLE_NAMES, case.names)]
-    case.layer_view = None
-    try:
-        alone = [scores(names) for names in (EXAMPLE_NAMES, case.names)]
-    finally:
-        case.layer_view = view
-    for got, base in zip(with_view, alone, strict=True):
-        assert got["accuracy"] >= base["accuracy"] + 0.04, (got, base)
-        assert got["joined_share"] <= base["joined_share"] + 0.08, (got, base)
+    for names in (EXAMPLE_NAMES, case.names):
+        got, alone = (
+            guided_scores(named_members(case, case.ours(names, second_view=view)), case.labelled, names)
+            for view in (True, False)
+        )
+        assert got["accuracy"] >= alone["accuracy"] + 0.04, (got, alone)
+        assert got["joined_share"] <= alone["joined_share"] + 0.08, (got, alone)
         assert got["unassigned"] <= 0.35
 
 
@@ -135,7 +128,8 @@ def test_a_second_view_finds_more_of_what_readers_put_under_each_name(case: Any)
 def test_guided_themes_are_quoted_by_what_readers_put_there(case: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The quotes come from the expanded query, not the bare name ("overhype" alone is nearest to "overfitting"),
     those that say the name's or its expansion's words first."""
-    from benchmarks.quality import EXAMPLE_NAMES, quotes_agree
+    from benchmarks.quality import EXAMPLE_NAMES
+    from benchmarks.quality_guided import quotes_agree
 
     # the two quotes the report shows per name: 6 of 6, and 11 of 14 for all seven names
     agreed = {len(names): quotes_agree(case, case.ours(names)) for names in (EXAMPLE_NAMES, case.names)}
@@ -170,13 +164,12 @@ def test_a_name_is_expanded_with_the_threads_own_words(case: Any) -> None:
 @pytest.mark.model
 def test_subthread_coherence_helps(case: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Deciding themes over the reply tree (here: the page's run of paragraphs) agrees with readers more."""
-    from benchmarks.quality import EXAMPLE_NAMES, free_scores, guided_scores
+    from benchmarks.quality import EXAMPLE_NAMES, free_scores
+    from benchmarks.quality_guided import guided_scores, named_members
 
     def figures() -> tuple[float, float, float]:
         free = case.ours()
-        named = case.ours(EXAMPLE_NAMES)
-        label_of = {t.id: t.label for t in named.themes if t.guided}
-        got = guided_scores([label_of.get(named.assignment[i]) for i in case.ids], case.labelled, EXAMPLE_NAMES)
+        got = guided_scores(named_members(case, case.ours(EXAMPLE_NAMES)), case.labelled, EXAMPLE_NAMES)
         f1 = float(np.mean(list(free_scores([free.assignment[i] for i in case.ids], case.labelled).values())))
         return f1, got["accuracy"], got["joined_share"]
 
