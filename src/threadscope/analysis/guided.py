@@ -17,10 +17,12 @@ about overfitting), so ``assign`` expands each name from the thread itself:
    differently. On the seed page this took the three example names from
    0.663 to 0.723 of readers' paragraphs right (37% to 44% of all paragraphs
    joined) and all seven readers' names from 0.615 to 0.712 (60% to 66%); at
-   the same joined share, +0.02 and +0.06. More feedback in the sentence view
-   alone (20-30 comments) did worse than step 2, 0.60-0.66, and the middle
-   layer as a view for free themes lowered their macro-F1 (0.69 to 0.53-0.69,
-   ``benchmarks/QUALITY.md`` and the closing notes of issue 12).
+   the same joined share, +0.02 and +0.06 (``benchmarks/QUALITY.md``). A
+   second query in the sentence view itself (its 15-30 closest comments)
+   gave 0.60-0.66 and 0.58-0.64: the gain is the view's, not more feedback.
+   Other layers and mixes of them did no better than layer 4; as a view for
+   free themes the middle layers lowered macro-F1 (0.69 to 0.47-0.69; the
+   closing note of issue 12).
 
 Without the view (a run on another model, or corpus mode's stored vectors)
 step 4 is skipped.

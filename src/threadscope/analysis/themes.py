@@ -62,7 +62,7 @@ import hashlib
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
@@ -217,10 +217,8 @@ def find_themes(
 
     # 3-4. guided themes, then free themes for the rest
     if names:
-        view = None
-        if layer_vectors is not None:
-            view = _view(np.asarray(layer_vectors, dtype=np.float32), parents, n)[order]
-        guide = guiding.Guide(names, name_vectors, guiding.thread_terms(c_docs, embed_terms), view)
+        view = None if layer_vectors is None else _view(np.asarray(layer_vectors, dtype=np.float32), parents, n)[order]
+        guide = replace(guide, terms=guiding.thread_terms(c_docs, embed_terms), view=view)
     labels, confidence, queries, group_params = _group(c_vecs, c_parents, guide, seed)
     params.update(group_params)
     g = len(names)
