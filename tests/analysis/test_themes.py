@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.fakes import FakeEmbedder
-from threadscope.analysis import theme_words
+from threadscope.analysis import guided, theme_words, tone
 from threadscope.analysis.embed import EmbeddingCache, MiniLMEmbedder, embed_texts
 from threadscope.analysis.theme_words import is_stop_word
 from threadscope.analysis.themes import ThemeResult, context_parents, find_themes
@@ -233,8 +233,11 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for key, thread in threads.items():
         posts = [p for p in thread.comments if p.has_text]
         ids, texts = [p.id for p in posts], [p.own_text for p in posts]
-        out[key] = (ids, texts, embed_texts(texts, embedder, cache))
+        vectors, pooled = tone.pooled_vectors(texts, embedder, cache)
+        out[key] = (ids, texts, vectors)
+        out[f"{key} layer"] = tone.layer_vectors(pooled, guided.LAYER)
         out[f"{key} parents"] = context_parents(thread, ids)
+    out["embedder"], out["cache"] = embedder, cache
     out["guided"] = ["management", "data cleaning", "overhype"]
     out["guided_vecs"] = embed_texts(out["guided"], embedder, cache)
     out["results"] = {key: find_themes(*out[key]) for key in threads}
@@ -270,6 +273,35 @@ def test_real_themes_with_the_reply_tree_are_order_free(real: dict[str, Any]) ->
     shuffled_parents = [None if parents[i] is None else row[parents[i]] for i in order]
     shuffled = find_themes(
         [ids[i] for i in order], [texts[i] for i in order], vecs[order], parents=shuffled_parents, resamples=2
+    )
+    assert shuffled == base
+
+
+@pytest.mark.model
+def test_real_guided_themes_with_the_second_view_are_order_free(real: dict[str, Any]) -> None:
+    ids, texts, vecs = real["hn"]
+    parents, layer = real["hn parents"], real["hn layer"]
+    names = ["privacy", "browser bugs"]
+    embedder, cache = real["embedder"], real["cache"]
+    args = {
+        "guided": names,
+        "guided_embeddings": embed_texts(names, embedder, cache),
+        "embed_terms": lambda words: embed_texts(words, embedder, cache),
+        "resamples": 2,
+    }
+    base = find_themes(ids, texts, vecs, parents=parents, layer_vectors=layer, **args)
+    assert "second_view" in base.params and all(t.size for t in base.themes[:2])
+    assert base != find_themes(ids, texts, vecs, parents=parents, **args)  # the view is used
+    order = list(range(len(ids)))
+    random.Random(7).shuffle(order)
+    row = {old: new for new, old in enumerate(order)}
+    shuffled = find_themes(
+        [ids[i] for i in order],
+        [texts[i] for i in order],
+        vecs[order],
+        parents=[None if parents[i] is None else row[parents[i]] for i in order],
+        layer_vectors=layer[order],
+        **args,
     )
     assert shuffled == base
 

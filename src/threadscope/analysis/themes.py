@@ -217,7 +217,7 @@ def find_themes(
 
     # 3-4. guided themes, then free themes for the rest
     if names:
-        view = None if layer_vectors is None else _view(np.asarray(layer_vectors, dtype=np.float32), parents, n)[order]
+        view = None if layer_vectors is None else _view(np.asarray(layer_vectors, dtype=np.float32), parents, order)
         guide = replace(guide, terms=guiding.thread_terms(c_docs, embed_terms), view=view)
     labels, confidence, queries, group_params = _group(c_vecs, c_parents, guide, seed)
     params.update(group_params)
@@ -375,15 +375,16 @@ def context_vectors(vecs: np.ndarray, parents: Sequence[int | None] | None) -> n
     return unit(mixed)
 
 
-def _view(layer_vectors: np.ndarray, parents: Sequence[int | None] | None, n: int) -> np.ndarray:
-    """The second view of the comments: centred, unit length, mixed with the context's.
+def _view(layer_vectors: np.ndarray, parents: Sequence[int | None] | None, order: list[int]) -> np.ndarray:
+    """The second view of the comments, in canonical ``order``: centred, unit length, mixed with the context's.
 
     Centred because a middle layer's mean-pooled vectors share one large
-    direction, which would make every comment look alike.
+    direction, which would make every comment look alike; the mean is summed
+    in canonical order, so the input's order cannot change it by a rounding.
     """
-    if layer_vectors.ndim != 2 or layer_vectors.shape[0] != n:
-        raise ValueError(f"layer_vectors of shape {layer_vectors.shape} do not match {n} comments")
-    return context_vectors(unit(layer_vectors - layer_vectors.mean(axis=0)), parents)
+    if layer_vectors.ndim != 2 or layer_vectors.shape[0] != len(order):
+        raise ValueError(f"layer_vectors of shape {layer_vectors.shape} do not match {len(order)} comments")
+    return context_vectors(unit(layer_vectors - layer_vectors[order].mean(axis=0)), parents)[order]
 
 
 def n_clusters(m: int) -> int:
