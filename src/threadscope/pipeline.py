@@ -152,9 +152,9 @@ def run(threads: Sequence[Thread], options: AnalysisOptions, *, data_dir: Path |
             from threadscope.analysis import guided as guiding
             from threadscope.analysis import tone as toning
 
-            vectors, layers = toning.pooled_vectors(texts, embedder, cache, progress=on_embed)
-            layer_view = toning.layer_vectors(layers, guiding.LAYER) if guided else None
-            layers = layers if tone == "model" else None
+            vectors, pooled = toning.pooled_vectors(texts, embedder, cache, progress=on_embed)
+            layers = pooled if tone == "model" else None
+            layer_view = toning.layer_vectors(pooled, guiding.LAYER) if guided else None
         else:
             vectors = embed.embed_texts(texts, embedder, cache, progress=on_embed)
         guided_vectors = embed.embed_texts(guided, embedder, cache) if guided else None
