@@ -26,7 +26,9 @@ about overfitting), so ``assign`` expands each name from the thread itself:
    (their and their expansion's layer-4 vectors) from step 3 on gave
    0.59-0.735 and 0.65-0.72 by its weight (0.3-1), the best joining more;
    a one-line dictionary description after each name did worse than the
-   bare names (0.55-0.70 on the three).
+   bare names (0.55-0.70 on the three), and so did discounting comments
+   close to many others (hubness: a comment's mean similarity to its 10 or
+   30 nearest, times 0.5-1, taken from its similarities: 0.60-0.70).
 
 Without the view (a run on another model, or corpus mode's stored vectors)
 step 4 is skipped.

@@ -44,10 +44,12 @@ A hierarchical model (neutral or not, then which side) did worse (0.52-0.55).
 Why not something bigger: fine-tuning MiniLM's top layer or LoRA adapters on
 its top two (the top layer alone, 3 epochs: 0.48), all of MiniLM (22M weights,
 3 epochs, class-weighted, pooled vector and a linear head: 0.567, no better
-than this head, and it would need a second forward pass and ship 90 MB),
-attention pooling over tokens, the parent comment's vector, word
-n-grams or tuned class biases did not raise the leave-one-thread-out figure
-reliably; a ridge score learnt from the VADER paper's 23,700 rated sentences
+than this head, and it would need a second forward pass and ship 90 MB; its
+probabilities averaged with this head's: 0.570-0.584 by weight, still short of
+0.60), attention pooling over tokens, the parent comment's vector, word
+n-grams, VADER's compound of each sentence (lowest, highest, first, last,
+shares: 0.552-0.569) or tuned class biases did not raise the
+leave-one-thread-out figure reliably; a ridge score learnt from the VADER paper's 23,700 rated sentences
 added about 0.01 for a much slower training run, and so did those sentences
 as extra training rows (classes at ±0.5 or ±1 of their -4..4 rating, weight
 0.05-0.4: 0.554-0.567). Standardised features (C 0.001-0.03: 0.51-0.57) and a
