@@ -49,8 +49,8 @@ probabilities averaged with this head's: 0.570-0.584 by weight, still short of
 0.60), attention pooling over tokens, the parent comment's vector, word
 n-grams, VADER's compound of each sentence (lowest, highest, first, last,
 shares: 0.552-0.569) or tuned class biases did not raise the
-leave-one-thread-out figure reliably; a ridge score learnt from the VADER paper's 23,700 rated sentences
-added about 0.01 for a much slower training run, and so did those sentences
+leave-one-thread-out figure reliably; a ridge score learnt from the VADER
+paper's 23,700 rated sentences added about 0.01 for a much slower training run, and so did those sentences
 as extra training rows (classes at ±0.5 or ±1 of their -4..4 rating, weight
 0.05-0.4: 0.554-0.567). Standardised features (C 0.001-0.03: 0.51-0.57) and a
 small neural network (one hidden layer of 64, three seeds: 0.53-0.55) did no
