@@ -50,22 +50,23 @@ probabilities averaged with this head's: 0.570-0.584 by weight, still short of
 n-grams, VADER's compound of each sentence (lowest, highest, first, last,
 shares: 0.552-0.569) or tuned class biases did not raise the
 leave-one-thread-out figure reliably; a ridge score learnt from the VADER
-paper's 23,700 rated sentences added about 0.01 for a much slower training run, and so did those sentences
-as extra training rows (classes at ±0.5 or ±1 of their -4..4 rating, weight
-0.05-0.4: 0.554-0.567). Standardised features (C 0.001-0.03: 0.51-0.57) and a
-small neural network (one hidden layer of 64, three seeds: 0.53-0.55) did no
-better than the plain regression. Nor did an ordinal model
-(one tone axis with two cut points: 0.40-0.47, neutral is not "between" here),
-re-estimating each thread's class priors by EM (0.35-0.48), or self-training
-on 4,450 unrated HN comments (0.55-0.56). Correcting a thread's class shares
-by the confusion matrix of other threads (adjusted classify-and-count, or EM)
-put its mean tone further from the readers' (mean error 0.25-0.46, against
-0.12 for the mean probabilities used here): errors do not carry from one
-thread to the next. Weighing the score's classes by how common readers found
-them (Elkan's prior correction) brought held-out thread means nearer the
-readers' (0.08 off, not 0.12 warmer) but squeezed the threads together while
-their error grew (SD 0.096): ``compare`` then named none of 9 pairs, against
-4, all as readers see them, with the score as it is (closing notes of issue 13).
+paper's 23,700 rated sentences added about 0.01 for a much slower training
+run, and so did those sentences as extra training rows (classes at ±0.5 or ±1
+of their -4..4 rating, weight 0.05-0.4: 0.554-0.567). Standardised features (C
+0.001-0.03: 0.51-0.57) and a small neural network (one hidden layer of 64,
+three seeds: 0.53-0.55) did no better than the plain regression. Nor did an
+ordinal model (one tone axis with two cut points: 0.40-0.47, neutral is not
+"between" here), re-estimating each thread's class priors by EM (0.35-0.48),
+or self-training on 4,450 unrated HN comments (0.55-0.56). Correcting a
+thread's class shares by the confusion matrix of other threads (adjusted
+classify-and-count, or EM) put its mean tone further from the readers' (mean
+error 0.25-0.46, against 0.12 for the mean probabilities used here): errors do
+not carry from one thread to the next. Weighing the score's classes by how
+common readers found them (Elkan's prior correction) brought held-out thread
+means nearer the readers' (0.08 off, not 0.12 warmer) but squeezed the threads
+together while their error grew (SD 0.096): ``compare`` then named none of 9
+pairs, against 4, all as readers see them, with the score as it is (closing
+notes of issue 13).
 """
 
 from __future__ import annotations
