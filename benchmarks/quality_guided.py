@@ -49,12 +49,24 @@ def guided_scores(predicted: Sequence[str | None], labelled: dict[int, str], nam
     }
 
 
-def readers_queries(case: Case, names: Sequence[str]) -> list[str | None]:
+def readers_queries(case: Case, names: Sequence[str], *, second_view: bool = False) -> list[str | None]:
     """Guided members when each name's query is the centroid of the readers' own paragraphs for it.
 
-    Each paragraph is left out of its own name's centroid, so its readers' label never scores it.
+    Each paragraph is left out of its own name's centroid, so its readers' label never scores it. With
+    ``second_view``, as ``guided.refine`` scores: the same centroids in MiniLM's layer ``guided.LAYER`` too,
+    and each paragraph's score the mean of its standardised similarities in both views.
     """
-    vecs = theming.context_vectors(case.vectors, case.parents)
+    scores = guided.standardised(_left_out_sims(theming.context_vectors(case.vectors, case.parents), case, names))
+    if second_view:
+        rows = list(range(len(case.vectors)))
+        view = theming.second_view(np.asarray(case.layer_view, dtype=np.float32), case.parents, rows)
+        scores = (scores + guided.standardised(_left_out_sims(view, case, names))) / 2
+    joined = guided.members(scores, case.parents)
+    return [names[j] if j >= 0 else None for j in joined]
+
+
+def _left_out_sims(vecs: np.ndarray, case: Case, names: Sequence[str]) -> np.ndarray:
+    """Each row's cosine similarity to the centroid of each name's readers' rows, itself left out of its own."""
     sims = np.zeros((len(vecs), len(names)))
     for j, name in enumerate(names):
         rows = [r for r, n in case.labelled.items() if n == name]
@@ -64,8 +76,7 @@ def readers_queries(case: Case, names: Sequence[str]) -> list[str | None]:
         centroids = total[None, :] - np.where(own[:, None], vecs, 0.0)  # leave each member out of its own
         norms = np.linalg.norm(centroids, axis=1)
         sims[:, j] = (vecs * centroids).sum(axis=1) / np.where(norms > 0, norms, 1.0)  # a lone member: no centroid
-    joined = guided.members(sims, case.parents)
-    return [names[j] if j >= 0 else None for j in joined]
+    return sims
 
 
 def readers_classifier(case: Case, names: Sequence[str], *, seed: int) -> list[str | None]:

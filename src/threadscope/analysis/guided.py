@@ -29,6 +29,13 @@ about overfitting), so ``assign`` expands each name from the thread itself:
    bare names (0.55-0.70 on the three), and so did discounting comments
    close to many others (hubness: a comment's mean similarity to its 10 or
    30 nearest, times 0.5-1, taken from its similarities: 0.60-0.70).
+   On the three names these did no better either: whitening the thread's
+   vectors (0.21-0.55), words drawn from the closest comments (RM3-style,
+   0.66-0.735), each paragraph's best sentence (0.65-0.69), the thread's
+   title around the name (0.40-0.59), two or three prototypes per name in
+   the view (0.71-0.735), the name's inflections ("hyped", "hyping": 0.70).
+   Nor would better queries of this kind: the centroids of the readers' own
+   paragraphs, scored in both views, are right for 0.687 of them.
 
 Without the view (a run on another model, or corpus mode's stored vectors)
 step 4 is skipped.

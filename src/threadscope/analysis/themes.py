@@ -217,7 +217,8 @@ def find_themes(
 
     # 3-4. guided themes, then free themes for the rest
     if names:
-        view = None if layer_vectors is None else _view(np.asarray(layer_vectors, dtype=np.float32), parents, order)
+        layers = None if layer_vectors is None else np.asarray(layer_vectors, dtype=np.float32)
+        view = None if layers is None else second_view(layers, parents, order)
         guide = replace(guide, terms=guiding.thread_terms(c_docs, embed_terms), view=view)
     labels, confidence, queries, group_params = _group(c_vecs, c_parents, guide, seed)
     params.update(group_params)
@@ -375,7 +376,7 @@ def context_vectors(vecs: np.ndarray, parents: Sequence[int | None] | None) -> n
     return unit(mixed)
 
 
-def _view(layer_vectors: np.ndarray, parents: Sequence[int | None] | None, order: list[int]) -> np.ndarray:
+def second_view(layer_vectors: np.ndarray, parents: Sequence[int | None] | None, order: list[int]) -> np.ndarray:
     """The second view of the comments, in canonical ``order``: centred, unit length, mixed with the context's.
 
     Centred because a middle layer's mean-pooled vectors share one large
