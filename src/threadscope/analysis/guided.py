@@ -35,7 +35,8 @@ about overfitting), so ``assign`` expands each name from the thread itself:
    title around the name (0.40-0.59), two or three prototypes per name in
    the view (0.71-0.735), the name's inflections ("hyped", "hyping": 0.70).
    Nor would better queries of this kind: the centroids of the readers' own
-   paragraphs, scored in both views, are right for 0.687 of them.
+   paragraphs, scored in both views, are right for 0.687 of those
+   paragraphs, where the three names reach 0.723.
 
 Without the view (a run on another model, or corpus mode's stored vectors)
 step 4 is skipped.

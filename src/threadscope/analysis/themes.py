@@ -217,8 +217,9 @@ def find_themes(
 
     # 3-4. guided themes, then free themes for the rest
     if names:
-        layers = None if layer_vectors is None else np.asarray(layer_vectors, dtype=np.float32)
-        view = None if layers is None else second_view(layers, parents, order)
+        view = None
+        if layer_vectors is not None:
+            view = second_view(np.asarray(layer_vectors, dtype=np.float32), parents, order)
         guide = replace(guide, terms=guiding.thread_terms(c_docs, embed_terms), view=view)
     labels, confidence, queries, group_params = _group(c_vecs, c_parents, guide, seed)
     params.update(group_params)
