@@ -233,7 +233,13 @@ def test_ctrl_c_swallowed_by_cpython_is_delivered_again() -> None:
         "    print('delivered')\n"
     )
     for hook, expected in (("", "lost"), ("sys.unraisablehook = _redeliver_interrupt\n", "delivered")):
-        done = subprocess.run([sys.executable, "-c", script.format(hook=hook)], capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", script.format(hook=hook)],
+            capture_output=True,
+            text=True,
+            # a shell's background jobs ignore SIGINT, and with it ignored interrupt_main() does nothing
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         assert done.stdout.strip() == expected, done.stderr
         assert ("Traceback" in done.stderr) == (not hook)  # CPython's "Exception ignored" report, or silence
 
