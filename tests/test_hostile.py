@@ -216,6 +216,13 @@ def _is_number(cell: str) -> bool:
 # -- Ctrl-C
 
 
+def default_sigint() -> None:
+    """In a child, before it runs: SIGINT handled by default again. A shell's background jobs (and so a CI run
+    started as one) ignore it, the child inherits that, and Python then neither raises KeyboardInterrupt nor
+    lets ``_thread.interrupt_main`` do anything."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_swallowed_by_cpython_is_delivered_again() -> None:
     """A KeyboardInterrupt inside a weakref callback (as during an import) must not be lost."""
     script = (
@@ -237,8 +244,7 @@ def test_ctrl_c_swallowed_by_cpython_is_delivered_again() -> None:
             [sys.executable, "-c", script.format(hook=hook)],
             capture_output=True,
             text=True,
-            # a shell's background jobs ignore SIGINT, and with it ignored interrupt_main() does nothing
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            preexec_fn=default_sigint,
         )
         assert done.stdout.strip() == expected, done.stderr
         assert ("Traceback" in done.stderr) == (not hook)  # CPython's "Exception ignored" report, or silence
@@ -258,7 +264,7 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a shell's background jobs ignore it
+            preexec_fn=default_sigint,
         )
         time.sleep(max(0.0, moment - (time.monotonic() - started)))
         proc.send_signal(signal.SIGINT)
